@@ -1,0 +1,41 @@
+# Lifeline — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+export PORT
+
+.PHONY: run test install setup lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load the standard catalog and seed the demo data (the seed never runs twice).
+setup: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) catalog load
+	$(FLASK) demo seed
+
+run: setup
+	$(BIN)/python -m workers.run_all
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,88 @@
+"""Lifeline: the enrollment and records system of a CPR / BLS / first-aid training center."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, Config, config_from_env
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """The application factory."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
+    )
+    app.config.from_object(config or config_from_env())
+    refuse_insecure_production(app)
+    logging.basicConfig(level=logging.INFO)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from app.errors import register_error_handlers
+    from app.web.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def refuse_insecure_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and app.config.get("SECRET_KEY") in (
+        None,
+        "",
+        DEFAULT_SECRET_KEY,
+    ):
+        raise SystemExit("Refusing to start: set SECRET_KEY to a long random value in production.")
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model registered before mapping is used)
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.services import passwords
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.login"
+    login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
+    csrf.init_app(app)
+    limiter.init_app(app)
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.models import User
+
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.extensions import csrf
+    from app.web.admin import bp as admin_bp
+    from app.web.auth import bp as auth_bp
+    from app.web.employer import bp as employer_bp
+    from app.web.instructor import bp as instructor_bp
+    from app.web.learner import bp as learner_bp
+    from app.web.public import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # the API reads bearer tokens only, never the session cookie
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,17 @@
+"""The JSON API under /api/v1. One module per area; each route documents itself for OpenAPI."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import (  # noqa: E402,F401  (route modules register on bp)
+    auth_routes,
+    catalog,
+    certificates,
+    enrollments,
+    meta,
+    requirements,
+    roster,
+    sessions,
+    verifications,
+)

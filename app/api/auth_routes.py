@@ -1,0 +1,39 @@
+"""Bearer tokens: sign in for a token, revoke the current one."""
+
+from flask import current_app, request
+
+from app.api import bp
+from app.api.access import token_required
+from app.api.docs import documented
+from app.api.parsing import FieldReader, json_body
+from app.api.schemas import MOMENT, STRING, obj
+from app.api.serializers import moment
+from app.extensions import db
+from app.models.base import utcnow
+from app.services import tokens
+
+TOKEN_REQUEST = obj({"email": STRING, "password": STRING}, ["email", "password"])
+
+
+@bp.post("/tokens")
+@documented("Exchange an e-mail and password for a bearer token", request=TOKEN_REQUEST,
+            response=obj({"token": STRING, "expires_at": MOMENT}), status=201,
+            errors=(401, 429))
+def create_token():
+    fields = FieldReader(json_body())
+    email = fields.string("email", max_length=254)
+    password = fields.string("password", max_length=1000)
+    fields.done()
+    raw_token, token = tokens.issue_token(
+        db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"]
+    )
+    return {"token": raw_token, "expires_at": moment(token.expires_at)}, 201
+
+
+@bp.delete("/tokens/current")
+@documented("Revoke the token this request carries", status=204)
+@token_required
+def revoke_current_token():
+    raw_token = request.headers["Authorization"].partition(" ")[2].strip()
+    tokens.revoke_token(db.session, raw_token, utcnow())
+    return "", 204

@@ -1,0 +1,1 @@
+"""API routes for certificates (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""API routes for enrollments (filled in by its issue)."""

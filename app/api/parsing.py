@@ -1,0 +1,157 @@
+"""Reading JSON bodies and query strings into typed values, with API.md errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+from flask import request
+
+from app.services.errors import Invalid, Malformed
+
+
+def json_body() -> dict:
+    """The request body as a JSON object, whatever its Content-Type; empty counts as {}."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Malformed("The request body is not valid JSON.") from error
+    if not isinstance(body, dict):
+        raise Malformed("The request body must be a JSON object.")
+    return body
+
+
+class FieldReader:
+    """Collects every field error of a body before raising one `invalid`."""
+
+    def __init__(self, source: dict):
+        self.source = source
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def raw(self, name: str, required: bool):
+        if name not in self.source or self.source[name] is None:
+            if required:
+                self.fail(name, "This field is required.")
+            return None
+        return self.source[name]
+
+    def string(self, name: str, required: bool = True, max_length: int = 500) -> str | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, "Must be a non-empty string.")
+            return None
+        if len(value) > max_length:
+            self.fail(name, f"Must be at most {max_length} characters.")
+            return None
+        return value.strip()
+
+    def integer(self, name: str, required: bool = True, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(name, "Must be a whole number.")
+            return None
+        if minimum is not None and value < minimum:
+            self.fail(name, f"Must be at least {minimum}.")
+            return None
+        if maximum is not None and value > maximum:
+            self.fail(name, f"Must be at most {maximum}.")
+            return None
+        return value
+
+    def boolean(self, name: str, required: bool = False) -> bool | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.fail(name, "Must be true or false.")
+            return None
+        return value
+
+    def choice(self, name: str, choices, required: bool = True) -> str | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if value not in choices:
+            self.fail(name, f"Must be one of: {', '.join(choices)}.")
+            return None
+        return value
+
+    def choices(self, name: str, choices, required: bool = True) -> list[str] | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, list) or any(item not in choices for item in value):
+            self.fail(name, f"Must be a list of: {', '.join(choices)}.")
+            return None
+        return list(dict.fromkeys(value))
+
+    def moment(self, name: str, required: bool = True) -> datetime | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        parsed = parse_moment(value)
+        if parsed is None:
+            self.fail(name, "Must be an ISO 8601 time with an offset, e.g. 2026-12-01T14:00:00+00:00.")
+        return parsed
+
+    def day(self, name: str, required: bool = True) -> date | None:
+        value = self.raw(name, required)
+        if value is None:
+            return None
+        parsed = parse_day(value)
+        if parsed is None:
+            self.fail(name, "Must be a date written YYYY-MM-DD.")
+        return parsed
+
+    def done(self) -> None:
+        """Raise one `invalid` listing every field error found so far."""
+        if self.errors:
+            names = ", ".join(sorted(self.errors))
+            raise Invalid(f"Please correct: {names}.", fields=self.errors)
+
+
+def parse_moment(value) -> datetime | None:
+    """An aware datetime in UTC from ISO 8601 text; None when naive or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_day(value) -> date | None:
+    if not isinstance(value, str) or len(value.strip()) != 10:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def query_args(names: dict[str, str]) -> FieldReader:
+    """A FieldReader over the query string; `names` maps each argument to its kind."""
+    source: dict = {}
+    for name, kind in names.items():
+        value = request.args.get(name)
+        if value is None or value == "":
+            continue
+        if kind == "int":
+            source[name] = int(value) if value.lstrip("-").isdigit() else value
+        else:
+            source[name] = value
+    return FieldReader(source)

@@ -1,0 +1,1 @@
+"""API routes for requirements (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""API routes for roster (filled in by its issue)."""

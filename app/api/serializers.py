@@ -1,0 +1,50 @@
+"""Models to the JSON shapes of API.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from app.models import ClassSession, Course, Enrollment
+
+
+def moment(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).isoformat() if value else None
+
+
+def course_json(course: Course) -> dict:
+    return {
+        "code": course.code, "family": course.family, "title": course.title,
+        "description": course.description, "level": course.level, "topics": course.topics,
+        "guidelines": course.guidelines, "validity_months": course.validity_months,
+        "expiry_rule": course.expiry_rule, "format": course.format,
+        "duration_minutes": course.duration_minutes, "default_capacity": course.default_capacity,
+        "price_cents": course.price_cents, "renewal": course.renewal,
+        "instructor_course": course.instructor_course, "active": course.active,
+    }
+
+
+def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
+    course = class_session.course
+    return {
+        "id": class_session.id,
+        "course": {"code": course.code, "title": course.title, "level": course.level},
+        "starts_at": moment(class_session.starts_at),
+        "ends_at": moment(class_session.ends_at),
+        "location": class_session.location,
+        "instructor_name": class_session.instructor.full_name,
+        "capacity": class_session.capacity,
+        "seats_left": class_session.seats_left,
+        "waitlist_length": waitlist_length,
+        "enrollment_closes_at": moment(class_session.enrollment_closes_at),
+        "status": class_session.status,
+    }
+
+
+def enrollment_json(enrollment: Enrollment, waitlist_position: int | None) -> dict:
+    return {
+        "id": enrollment.id,
+        "session_id": enrollment.session_id,
+        "status": enrollment.status,
+        "waitlist_position": waitlist_position if enrollment.status == "waitlisted" else None,
+        "created_at": moment(enrollment.created_at),
+    }

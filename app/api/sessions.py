@@ -1,0 +1,92 @@
+"""The schedule over JSON: list, show and create class sessions."""
+
+from flask import current_app
+
+from app.api import bp
+from app.api.access import current_api_user, roles_required
+from app.api.docs import documented, query_parameter
+from app.api.parsing import FieldReader, json_body, query_args
+from app.api.schemas import INTEGER, MOMENT, STRING, nullable, obj, ref
+from app.api.serializers import session_json
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.vocab import GUIDELINES, LEVELS, TOPICS
+from app.services import catalog, scheduling
+from app.services.errors import Invalid
+
+SESSION_LIST = obj({"items": {"type": "array", "items": ref("Session")},
+                    "next_page": nullable(INTEGER)}, ["items", "next_page"])
+SESSION_REQUEST = obj(
+    {"course": STRING, "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING,
+     "instructor_email": STRING, "capacity": INTEGER, "enrollment_closes_at": MOMENT},
+    ["course", "starts_at", "ends_at", "location", "instructor_email", "capacity"],
+)
+LIST_PARAMETERS = [
+    query_parameter("course", {"type": "string"}, "course code"),
+    query_parameter("level", {"type": "string", "enum": list(LEVELS)}),
+    query_parameter("topic", {"type": "string", "enum": list(TOPICS)}),
+    query_parameter("guideline", {"type": "string", "enum": list(GUIDELINES)}),
+    query_parameter("from", {"type": "string", "format": "date"}),
+    query_parameter("to", {"type": "string", "format": "date"}),
+    query_parameter("page", {"type": "integer", "minimum": 1}),
+    query_parameter("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+
+
+def sessions_json(class_sessions) -> list[dict]:
+    lengths = scheduling.waitlist_lengths(db.session, [s.id for s in class_sessions])
+    return [session_json(s, lengths.get(s.id, 0)) for s in class_sessions]
+
+
+@bp.get("/sessions")
+@documented("Upcoming scheduled sessions, soonest first", response=SESSION_LIST,
+            parameters=LIST_PARAMETERS, errors=(422,))
+def list_sessions():
+    args = query_args({"course": "str", "level": "str", "topic": "str", "guideline": "str",
+                       "from": "str", "to": "str", "page": "int", "per_page": "int"})
+    criteria = scheduling.SessionFilter(
+        course_code=args.string("course", required=False, max_length=32),
+        level=args.choice("level", LEVELS, required=False),
+        topic=args.choice("topic", TOPICS, required=False),
+        guideline=args.choice("guideline", GUIDELINES, required=False),
+        date_from=args.day("from", required=False),
+        date_to=args.day("to", required=False),
+    )
+    page = args.integer("page", required=False, minimum=1, maximum=100_000) or 1
+    per_page = args.integer("per_page", required=False, minimum=1, maximum=100) or 20
+    args.done()
+    rows, more = scheduling.list_upcoming(db.session, utcnow(), criteria,
+                                          current_app.config["CENTER_TIMEZONE"], page, per_page)
+    return {"items": sessions_json(rows), "next_page": page + 1 if more else None}
+
+
+@bp.get("/sessions/<int:class_id>")
+@documented("One class session", response=ref("Session"), errors=(404,))
+def show_session(class_id: int):
+    return sessions_json([scheduling.get_session(db.session, class_id)])[0]
+
+
+@bp.post("/sessions")
+@documented("Schedule a class session", request=SESSION_REQUEST, response=ref("Session"),
+            status=201)
+@roles_required("admin")
+def create_session():
+    fields = FieldReader(json_body())
+    course_code = fields.string("course", max_length=32)
+    values = {
+        "starts_at": fields.moment("starts_at"),
+        "ends_at": fields.moment("ends_at"),
+        "location": fields.string("location", max_length=200),
+        "capacity": fields.integer("capacity", minimum=1, maximum=1000),
+        "enrollment_closes_at": fields.moment("enrollment_closes_at", required=False),
+    }
+    instructor_email = fields.string("instructor_email", max_length=254)
+    fields.done()
+    course = catalog.course_by_code(db.session, course_code)
+    if course is None:
+        raise Invalid.field("course", "No course has this code.")
+    instructor = scheduling.instructor_by_email(db.session, instructor_email)
+    class_session = scheduling.schedule_session(
+        db.session, current_api_user(), course=course, instructor=instructor, **values)
+    return sessions_json([class_session])[0], 201
+

@@ -1,0 +1,1 @@
+"""API routes for verifications (filled in by its issue)."""

@@ -1,0 +1,69 @@
+"""One place that turns domain errors and HTTP errors into answers:
+JSON in the API.md error shape under /api/v1, an HTML page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_ERROR_CODES = {
+    400: "malformed",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "invalid",
+    409: "conflict",
+    413: "invalid",
+    415: "malformed",
+    422: "invalid",
+    429: "rate_limited",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields=None, headers=None):
+    if wants_json():
+        body = {"error": code, "message": message}
+        if fields:
+            body["fields"] = fields
+        response = jsonify(body)
+    else:
+        response = render_template(
+            "errors/error.html", status=status, code=code, message=message, fields=fields
+        )
+    return response, status, headers or {}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        headers = {}
+        if error.code == 429:
+            retry_after = getattr(error, "retry_after", None)
+            headers = dict(error.get_response().headers)
+            headers = {k: v for k, v in headers.items() if k.lower().startswith(("retry-after", "x-ratelimit"))}
+            if retry_after and "Retry-After" not in headers:
+                headers["Retry-After"] = str(retry_after)
+            message = "Too many requests; try again later."
+        else:
+            message = error.description or error.name
+        code = HTTP_ERROR_CODES.get(error.code or 500, "error")
+        return error_response(error.code or 500, code, message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal", "Something went wrong on our side.")

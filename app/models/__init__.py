@@ -1,0 +1,24 @@
+"""SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
+
+from app.models.audit import AuditEvent
+from app.models.certificate import Certificate, VerificationLog, WatchListEntry
+from app.models.course import Course
+from app.models.notification import Notification
+from app.models.scheduling import ClassSession, Enrollment
+from app.models.user import ApiToken, InstructorAuthorisation, Organisation, User, UserRole
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Certificate",
+    "ClassSession",
+    "Course",
+    "Enrollment",
+    "InstructorAuthorisation",
+    "Notification",
+    "Organisation",
+    "User",
+    "UserRole",
+    "VerificationLog",
+    "WatchListEntry",
+]

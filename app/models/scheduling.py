@@ -1,0 +1,81 @@
+"""Scheduled class sessions and the learners enrolled in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import check_in, utcnow
+from app.models.course import Course
+from app.models.user import User
+from app.models.vocab import ENROLLMENT_STATUSES, SESSION_STATUSES
+
+
+class ClassSession(db.Model):
+    """One scheduled class. `seats_taken` counts enrollments holding a seat."""
+
+    __tablename__ = "class_session"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(check_in("status", SESSION_STATUSES), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    instructor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    enrollment_closes_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int]
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    finalised_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship(lazy="joined")
+    instructor: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class Enrollment(db.Model):
+    """A learner's place in a session: a seat, a waitlist place, or an outcome."""
+
+    __table_args__ = (
+        CheckConstraint(check_in("status", ENROLLMENT_STATUSES), name="status_known"),
+        # One active enrollment per learner and session; cancelled ones may pile up.
+        Index(
+            "uq_enrollment_active_learner_session",
+            "learner_id",
+            "session_id",
+            unique=True,
+            sqlite_where=text("status <> 'cancelled'"),
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
+        Index("ix_enrollment_session_status", "session_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("class_session.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None]
+    remark: Mapped[str | None] = mapped_column(Text)
+    outcome_recorded_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    learner: Mapped[User] = relationship(lazy="joined")
+    session: Mapped[ClassSession] = relationship()

@@ -1,0 +1,65 @@
+"""The course catalog: create, list, and load the standard catalog."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Course, User
+from app.services import audit
+from app.services.errors import Conflict
+
+COURSE_FIELDS = (
+    "code", "family", "title", "description", "level", "topics", "guidelines",
+    "validity_months", "expiry_rule", "format", "duration_minutes", "default_capacity",
+    "price_cents", "renewal", "instructor_course", "active",
+)
+
+
+def list_courses(session: Session, active_only: bool = True) -> list[Course]:
+    query = select(Course).order_by(Course.family, Course.instructor_course, Course.renewal, Course.code)
+    if active_only:
+        query = query.where(Course.active.is_(True))
+    return list(session.scalars(query))
+
+
+def course_by_code(session: Session, code: str) -> Course | None:
+    return session.scalar(select(Course).where(Course.code == code))
+
+
+def create_course(session: Session, actor: User | None, fields: dict) -> Course:
+    """Add a course to the catalog; a code that exists is a conflict."""
+    if course_by_code(session, fields["code"]) is not None:
+        raise Conflict(f"A course with the code {fields['code']} already exists.")
+    course = Course()
+    apply_fields(course, fields)
+    course.family = fields.get("family") or fields["code"].lower()
+    session.add(course)
+    session.flush()
+    audit.record(session, actor, "course.created", "course", course.id, code=course.code)
+    session.commit()
+    return course
+
+
+def apply_fields(course: Course, fields: dict) -> None:
+    for name in COURSE_FIELDS:
+        if name in fields and fields[name] is not None:
+            setattr(course, name, fields[name])
+
+
+def load_catalog(session: Session, entries: list[dict]) -> tuple[int, int]:
+    """Insert or update courses by code (idempotent); answers (created, updated)."""
+    created = updated = 0
+    for entry in entries:
+        course = course_by_code(session, entry["code"])
+        if course is None:
+            course = Course()
+            session.add(course)
+            created += 1
+        else:
+            updated += 1
+        apply_fields(course, entry)
+    session.flush()
+    audit.record(session, None, "catalog.loaded", "course", None, created=created, updated=updated)
+    session.commit()
+    return created, updated

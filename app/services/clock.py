@@ -1,0 +1,24 @@
+"""Dates in the center's time zone: what day it is there, and where a day begins in UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+
+def center_zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_date(moment: datetime, zone_name: str) -> date:
+    """The calendar date of a UTC moment in the given zone."""
+    return moment.astimezone(ZoneInfo(zone_name)).date()
+
+
+def day_start_utc(day: date, zone_name: str) -> datetime:
+    """Midnight at the start of `day` in the zone, as a UTC moment."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone_name)).astimezone(timezone.utc)
+
+
+def local_moment(moment: datetime, zone_name: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone_name))

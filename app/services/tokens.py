@@ -1,0 +1,51 @@
+"""API bearer tokens: issued once in clear, stored as a SHA-256 digest."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ApiToken, User
+from app.services import passwords
+from app.services.errors import Unauthenticated
+
+
+def digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session, email: str, password: str, now: datetime, days: int
+) -> tuple[str, ApiToken]:
+    """Check the credentials and issue a token; one answer for unknown e-mail and bad password."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    password_ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
+        raise Unauthenticated("Wrong e-mail or password.")
+    raw_token = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, token_hash=digest(raw_token), created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(token)
+    session.commit()
+    return raw_token, token
+
+
+def user_for_token(session: Session, raw_token: str, now: datetime) -> User | None:
+    """The active user holding this unexpired, unrevoked token."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    return token.user if token.user.active else None
+
+
+def revoke_token(session: Session, raw_token: str, now: datetime) -> None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now
+        session.commit()

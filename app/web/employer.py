@@ -1,0 +1,5 @@
+"""Pages for the employer audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("employer", __name__)

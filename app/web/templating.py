@@ -1,0 +1,40 @@
+"""Jinja filters and globals shared by every page and e-mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS
+from app.services.clock import local_moment
+
+
+def center_time(moment: datetime | None, pattern: str = "%a %b %-d, %Y, %-I:%M %p") -> str:
+    """A UTC moment shown in the center's time zone."""
+    if moment is None:
+        return ""
+    local = local_moment(moment, current_app.config["CENTER_TIMEZONE"])
+    return local.strftime(pattern) + " " + local.tzname()
+
+
+def level_label(level: str) -> str:
+    return LEVEL_LABELS.get(level, level)
+
+
+def topic_labels(topics) -> str:
+    return ", ".join(TOPIC_LABELS.get(topic, topic) for topic in topics)
+
+
+def money(cents: int | None) -> str:
+    return "Free" if not cents else f"${cents / 100:,.2f}"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        center_time=center_time, level_label=level_label, topic_labels=topic_labels, money=money
+    )
+
+    @app.context_processor
+    def center_details():
+        return {"center_name": app.config["CENTER_NAME"]}

@@ -1,0 +1,127 @@
+"""Configuration classes, read from the environment (see API.md "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def parse_windows(raw: str) -> tuple[int, ...]:
+    """Turn "90,30,7,0" into (90, 30, 7, 0), largest first, without duplicates."""
+    windows = {int(part) for part in raw.split(",") if part.strip()}
+    if any(window < 0 for window in windows):
+        raise ValueError("REMINDER_WINDOWS must hold non-negative day counts")
+    return tuple(sorted(windows, reverse=True))
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and route them to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Embedded default: SQLite in instance/, mail to files, a broker that needs no server."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lifeline.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    BROKER_DIR = os.environ.get("BROKER_DIR", str(INSTANCE_DIR / "broker"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Lifeline <no-reply@lifeline.test>")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(INSTANCE_DIR / "mail"))
+    CENTER_NAME = os.environ.get("CENTER_NAME", "Lifeline Training Center")
+    CENTER_TIMEZONE = os.environ.get("CENTER_TIMEZONE", "America/New_York")
+    PORT = env_int("PORT", 5000)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+    REMINDER_WINDOWS = parse_windows(os.environ.get("REMINDER_WINDOWS", "90,30,7,0"))
+    API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+    RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per minute")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 15 minutes")
+    RATELIMIT_BULK = os.environ.get("RATELIMIT_BULK", "30 per minute")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # argon2id parameters; the test configuration lowers them so the suite stays fast.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    FORCE_HTTPS = False
+    CELERY_ALWAYS_EAGER = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:")
+    )
+    REDIS_URL = ""
+    MAIL_SERVER = ""
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    WTF_CSRF_ENABLED = False
+    PUBLIC_BASE_URL = "http://lifeline.test"
+    CENTER_NAME = "Lifeline Training Center"
+    CENTER_TIMEZONE = "America/New_York"
+    REMINDER_WINDOWS = (90, 30, 7, 0)
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by LIFELINE_ENV (default: development)."""
+    name = os.environ.get("LIFELINE_ENV", "development").strip().lower()
+    if name not in CONFIGS:
+        raise SystemExit(f"LIFELINE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

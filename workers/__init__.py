@@ -1,0 +1,1 @@
+"""Celery workers and beat (bound to the Flask app)."""
