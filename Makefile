@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install setup lint bench clean
+.PHONY: run test check install setup lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Security and quality gates: lint, no high-severity bandit findings, known-vulnerability audit.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r app workers --severity-level high
+	$(BIN)/python scripts/audit_dependencies.py
 
 bench: install
 	$(BIN)/python -m bench.run_all
