@@ -1,0 +1,258 @@
+"""Enrollment (DESIGN.md rules 1 and 2): seats claimed atomically, a waitlist in arrival order,
+cancellations that promote the next learner — each use case one transaction with its mail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import ClassSession, Enrollment, User
+from app.models.vocab import OUTCOMES
+from app.services import audit, notifications
+from app.services.clock import local_moment
+from app.services.errors import (
+    AlreadyEnrolled,
+    Conflict,
+    EnrollmentClosed,
+    NotFound,
+    SessionCancelled,
+)
+
+
+def take_write_lock(session: Session) -> None:
+    """On SQLite, start the transaction holding the write lock so concurrent writers queue up.
+
+    SQLite's default deferred transaction upgrades its lock at the first write, and two such
+    upgrades collide with "database is locked"; BEGIN IMMEDIATE makes them wait their turn.
+    On PostgreSQL row locks do this job, so nothing happens there.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver_connection = connection.connection.driver_connection
+    if not driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def claim_seat(session: Session, class_session_id: int) -> bool:
+    """Take one seat if one is free (a single conditional UPDATE); no commit."""
+    result = session.execute(
+        update(ClassSession)
+        .where(ClassSession.id == class_session_id,
+               ClassSession.seats_taken < ClassSession.capacity)
+        .values(seats_taken=ClassSession.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    _forget_seat_count(session, class_session_id)
+    return result.rowcount == 1
+
+
+def release_seat(session: Session, class_session_id: int) -> None:
+    """Give one seat back (never below zero); no commit."""
+    session.execute(
+        update(ClassSession)
+        .where(ClassSession.id == class_session_id, ClassSession.seats_taken > 0)
+        .values(seats_taken=ClassSession.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    _forget_seat_count(session, class_session_id)
+
+
+def _forget_seat_count(session: Session, class_session_id: int) -> None:
+    # The UPDATE bypassed the ORM: make a loaded ClassSession re-read its counter.
+    loaded = session.identity_map.get((ClassSession, (class_session_id,), None))
+    if loaded is not None:
+        session.expire(loaded, ["seats_taken"])
+
+
+def _locked_class_session(session: Session, class_id: int) -> ClassSession | None:
+    """The session row, fresh and locked (FOR UPDATE on PostgreSQL) for this transaction."""
+    return session.scalar(
+        select(ClassSession).where(ClassSession.id == class_id)
+        .with_for_update(of=ClassSession).execution_options(populate_existing=True)
+    )
+
+
+def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enrollment:
+    """Enroll a learner in a seat, or waitlist them when the class is full; commits."""
+    take_write_lock(session)
+    class_session = _locked_class_session(session, class_id)
+    try:
+        if class_session is None:
+            raise NotFound("No class session has this id.")
+        if class_session.status == "cancelled":
+            raise SessionCancelled()
+        if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
+                or now >= class_session.starts_at):
+            raise EnrollmentClosed()
+        if active_enrollment(session, learner.id, class_id) is not None:
+            raise AlreadyEnrolled()
+    except Exception:
+        session.rollback()
+        raise
+    status = "enrolled" if claim_seat(session, class_id) else "waitlisted"
+    enrollment = Enrollment(learner_id=learner.id, session_id=class_id, status=status,
+                            created_at=now, updated_at=now)
+    session.add(enrollment)
+    try:
+        session.flush()
+    except IntegrityError as error:  # a second request of the same learner won the race
+        session.rollback()
+        raise AlreadyEnrolled() from error
+    enrollment.learner = learner
+    enrollment.session = class_session
+    context = mail_context(enrollment)
+    if status == "enrolled":
+        _notify(session, "enrollment_confirmed", enrollment, context)
+    else:
+        context["waitlist_position"] = waitlist_position(session, enrollment)
+        _notify(session, "waitlist_joined", enrollment, context)
+    audit.record(session, learner, f"enrollment.{status}", "enrollment", enrollment.id,
+                 session_id=class_id, learner=learner.email)
+    session.commit()
+    return enrollment
+
+
+def active_enrollment(session: Session, learner_id: int, class_id: int) -> Enrollment | None:
+    """The learner's enrollment in the session that is not cancelled, if any."""
+    return session.scalar(
+        select(Enrollment).where(Enrollment.learner_id == learner_id,
+                                 Enrollment.session_id == class_id,
+                                 Enrollment.status != "cancelled")
+    )
+
+
+def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
+                      now: datetime) -> Enrollment:
+    """Cancel an enrollment (its learner before the start, or an admin); the freed seat goes
+    to the first waitlisted learner in the same transaction; commits."""
+    take_write_lock(session)
+    enrollment = session.get(Enrollment, enrollment_id)
+    is_admin = actor.has_role("admin")
+    try:
+        if enrollment is None or (not is_admin and enrollment.learner_id != actor.id):
+            raise NotFound("No enrollment of yours has this id.")
+        class_session = _locked_class_session(session, enrollment.session_id)
+        enrollment = session.scalar(
+            select(Enrollment).where(Enrollment.id == enrollment_id)
+            .with_for_update(of=Enrollment).execution_options(populate_existing=True))
+        if enrollment.status == "cancelled":
+            session.rollback()
+            return enrollment
+        if enrollment.status in OUTCOMES:
+            raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
+        if not is_admin and now >= class_session.starts_at:
+            raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
+    except Exception:
+        session.rollback()
+        raise
+    held_seat = enrollment.status == "enrolled"
+    enrollment.status = "cancelled"
+    enrollment.cancelled_at = now
+    enrollment.updated_at = now
+    if held_seat:
+        release_seat(session, class_session.id)
+    session.flush()
+    _notify(session, "enrollment_cancelled", enrollment, mail_context(enrollment))
+    audit.record(session, actor, "enrollment.cancelled", "enrollment", enrollment.id,
+                 session_id=class_session.id, learner=enrollment.learner.email,
+                 by_admin=is_admin and actor.id != enrollment.learner_id)
+    if held_seat:
+        promote_from_waitlist(session, class_session, now)
+    session.commit()
+    return enrollment
+
+
+def promote_from_waitlist(session: Session, class_session: ClassSession,
+                          now: datetime) -> list[Enrollment]:
+    """Fill every free seat from the waitlist in arrival order, notifying each promoted
+    learner; runs inside the caller's transaction (no commit)."""
+    session.refresh(class_session)
+    if class_session.status != "scheduled" or now >= class_session.starts_at:
+        return []
+    free = class_session.capacity - class_session.seats_taken
+    if free <= 0:
+        return []
+    waiting = list(session.scalars(
+        select(Enrollment)
+        .where(Enrollment.session_id == class_session.id, Enrollment.status == "waitlisted")
+        .order_by(Enrollment.id).limit(free)
+    ))
+    promoted = []
+    for enrollment in waiting:
+        if not claim_seat(session, class_session.id):
+            break
+        enrollment.status = "enrolled"
+        enrollment.updated_at = now
+        session.flush()
+        _notify(session, "waitlist_promoted", enrollment, mail_context(enrollment))
+        audit.record(session, None, "enrollment.promoted", "enrollment", enrollment.id,
+                     session_id=class_session.id, learner=enrollment.learner.email)
+        promoted.append(enrollment)
+    return promoted
+
+
+def waitlist_position(session: Session, enrollment: Enrollment) -> int | None:
+    """1 for the first learner waiting, …; None when the enrollment is not waitlisted."""
+    if enrollment.status != "waitlisted":
+        return None
+    ahead = session.scalar(
+        select(func.count()).select_from(Enrollment)
+        .where(Enrollment.session_id == enrollment.session_id,
+               Enrollment.status == "waitlisted", Enrollment.id < enrollment.id)
+    )
+    return ahead + 1
+
+
+def waitlist_positions(session: Session, enrollments: Iterable[Enrollment]) -> dict[int, int]:
+    """Waitlist position per waitlisted enrollment id, in one query."""
+    waiting = [e for e in enrollments if e.status == "waitlisted"]
+    if not waiting:
+        return {}
+    position = func.row_number().over(partition_by=Enrollment.session_id,
+                                      order_by=Enrollment.id).label("position")
+    ranked = (
+        select(Enrollment.id, position)
+        .where(Enrollment.session_id.in_({e.session_id for e in waiting}),
+               Enrollment.status == "waitlisted")
+        .subquery()
+    )
+    wanted = {e.id for e in waiting}
+    rows = session.execute(select(ranked.c.id, ranked.c.position)
+                           .where(ranked.c.id.in_(wanted)))
+    return {enrollment_id: position for enrollment_id, position in rows}
+
+
+def mail_context(enrollment: Enrollment) -> dict:
+    """What the enrollment e-mails show, as JSON-ready values."""
+    class_session = enrollment.session
+    course = class_session.course
+    zone = current_app.config["CENTER_TIMEZONE"] if has_app_context() else "UTC"
+    starts_local = local_moment(class_session.starts_at, zone)
+    ends_local = local_moment(class_session.ends_at, zone)
+    return {
+        "enrollment_id": enrollment.id,
+        "session_id": class_session.id,
+        "session_path": f"/sessions/{class_session.id}",
+        "course_code": course.code,
+        "course_title": course.title,
+        "starts_at": class_session.starts_at.isoformat(),
+        "ends_at": class_session.ends_at.isoformat(),
+        "starts_local": starts_local.strftime("%A %B %-d, %Y, %-I:%M %p ") + starts_local.tzname(),
+        "ends_local": ends_local.strftime("%-I:%M %p ") + ends_local.tzname(),
+        "location": class_session.location,
+        "instructor_name": class_session.instructor.full_name,
+    }
+
+
+def _notify(session: Session, kind: str, enrollment: Enrollment, context: dict) -> None:
+    notifications.enqueue(
+        session, kind=kind, recipient=enrollment.learner,
+        event_key=f"{kind}:{enrollment.id}", context=context,
+        subject=("enrollment", enrollment.id),
+    )
