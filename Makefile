@@ -18,12 +18,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Migrate, load the standard catalog and seed the demo data (the seed never runs twice).
+# Migrate, load the standard catalog and seed the demo data into a new database only (never twice).
 setup: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) catalog load
-	$(FLASK) demo seed
+	$(FLASK) demo seed --if-new-database
 
 run: setup
 	$(BIN)/python -m workers.run_all

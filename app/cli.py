@@ -6,12 +6,16 @@ import sys
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app.extensions import db
+from app.models import User
+from app.models.base import utcnow
 from app.models.vocab import ROLES
 from app.services import accounts, catalog, demo
+from app.services.demo_data import DEMO_PASSWORD
 from app.services.errors import DomainError
 from app.services.standard_catalog import STANDARD_COURSES
 
@@ -55,12 +59,27 @@ def load_catalog():
 
 
 @demo_cli.command("seed")
-def seed_demo():
+@click.option("--if-new-database", is_flag=True,
+              help="Seed only when the database holds no accounts yet (what `make run` uses).")
+def seed_demo(if_new_database: bool):
     """Demo users, sessions and certificates (idempotent)."""
-    if not demo.seed(db.session):
+    if current_app.config["ENV_NAME"] == "production":
+        fail("demo data is never seeded in production")
+    if if_new_database and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already holds accounts; demo data not seeded.")
+        return
+    if not catalog.list_courses(db.session, active_only=False):
+        created, _ = catalog.load_catalog(db.session, STANDARD_COURSES)
+        click.echo(f"Catalog was empty: loaded {created} standard courses.")
+    try:
+        seeded = demo.seed(db.session, utcnow(), current_app.config["CENTER_NAME"],
+                           current_app.config["CENTER_TIMEZONE"])
+    except DomainError as error:
+        fail(error.message)
+    if not seeded:
         click.echo("Demo data already present; nothing changed.")
         return
-    click.echo("Demo data seeded. Every demo account's password is lifeline-demo.")
+    click.echo(f"Demo data seeded. Every demo account's password is {DEMO_PASSWORD}.")
 
 
 def register_cli(app: Flask) -> None:
