@@ -1,0 +1,172 @@
+"""Composing outbox e-mails from templates, and the two ways of sending them (SMTP, files).
+
+A notification of kind K renders `templates/email/K.subject.txt`, `K.txt` and `K.html` with its
+`context` plus the common keys (recipient, center, links). Kinds may add attachments or
+extra context through builders imported lazily, so a missing optional module never breaks
+sending the other kinds.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import smtplib
+import ssl
+import tempfile
+from collections.abc import Callable, Mapping
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses
+from pathlib import Path
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from app.models import Notification
+from app.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+# kind -> "module:function" with signature (session, notification) -> [(filename, mimetype, bytes)]
+ATTACHMENT_BUILDERS = {
+    "enrollment_confirmed": "app.services.calendar_invites:invite_attachments",
+    "certificate_issued": "app.services.cards:card_attachments",
+}
+# kind -> "module:function" with signature (session, notification, config) -> dict of extra keys
+CONTEXT_BUILDERS = {
+    "renewal_reminder": "app.services.reminders:mail_context",
+}
+UNSUBSCRIBE_SALT = "lifeline-unsubscribe-reminders"
+SMTP_TIMEOUT_SECONDS = 30
+
+
+def unsubscribe_token(user_id: int, secret_key: str) -> str:
+    """A signed, non-expiring token naming the user whose reminders a link turns off."""
+    return URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps({"u": user_id})
+
+
+def read_unsubscribe_token(token: str, secret_key: str) -> int | None:
+    """The user id in a genuine token, or None for a forged or garbled one."""
+    try:
+        payload = URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+    except BadSignature:
+        return None
+    user_id = payload.get("u") if isinstance(payload, dict) else None
+    return user_id if isinstance(user_id, int) else None
+
+
+def unsubscribe_url(user_id: int, config: Mapping) -> str:
+    return f"{config['PUBLIC_BASE_URL']}/mail/unsubscribe/{unsubscribe_token(user_id, config['SECRET_KEY'])}"
+
+
+def _builder(spec: str | None) -> Callable | None:
+    """Import "module:function" on demand; None when the module is not written yet."""
+    if spec is None:
+        return None
+    module_name, function_name = spec.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return None
+    return getattr(module, function_name, None)
+
+
+def template_context(session: Session, notification: Notification, config: Mapping) -> dict:
+    """Everything the templates of a notification see."""
+    recipient = notification.recipient
+    context = dict(notification.context or {})
+    context.update(
+        recipient_name=recipient.full_name if recipient else "",
+        recipient_email=notification.recipient_email,
+        center_name=config["CENTER_NAME"],
+        base_url=config["PUBLIC_BASE_URL"],
+        unsubscribe_url=unsubscribe_url(notification.recipient_id, config)
+        if notification.recipient_id else None,
+        notification=notification,
+    )
+    extra = _builder(CONTEXT_BUILDERS.get(notification.kind))
+    if extra is not None:
+        context.update(extra(session, notification, config))
+    return context
+
+
+def render(kind: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text body, HTML body) of a kind's templates."""
+    env = current_app.jinja_env
+    subject = env.get_template(f"email/{kind}.subject.txt").render(context)
+    text = env.get_template(f"email/{kind}.txt").render(context)
+    html = env.get_template(f"email/{kind}.html").render(context)
+    return " ".join(subject.split()), text, html
+
+
+def compose(session: Session, notification: Notification, config: Mapping) -> EmailMessage:
+    """The complete message of a notification: text + HTML, unsubscribe headers, attachments."""
+    context = template_context(session, notification, config)
+    subject, text, html = render(notification.kind, context)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = Address(display_name=context["recipient_name"],
+                            addr_spec=notification.recipient_email)
+    message["Date"] = format_datetime(utcnow())
+    domain = getaddresses([config["MAIL_FROM"]])[0][1].rpartition("@")[2] or "lifeline.invalid"
+    # A stable id per outbox row lets a receiving server drop a rare duplicate delivery.
+    message["Message-ID"] = f"<notification-{notification.id}@{domain}>"
+    message["X-Lifeline-Notification"] = str(notification.id)
+    if context["unsubscribe_url"]:
+        message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    attachments = _builder(ATTACHMENT_BUILDERS.get(notification.kind))
+    if attachments is not None:
+        for filename, mimetype, content in attachments(session, notification):
+            maintype, _, subtype = mimetype.partition("/")
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    return message
+
+
+class FileBackend:
+    """The embedded default: each message becomes one .eml file in a folder."""
+
+    def __init__(self, directory: str | os.PathLike):
+        self.directory = Path(directory)
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stem = f"{utcnow():%Y%m%dT%H%M%S%f}-{message['X-Lifeline-Notification'] or 'mail'}"
+        # Write then rename, so a reader never sees half a message.
+        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")
+        with os.fdopen(handle, "wb") as output:
+            output.write(bytes(message))
+        os.replace(temporary, self.directory / f"{stem}.eml")
+
+
+class SmtpBackend:
+    """A real SMTP server, with STARTTLS and login when configured."""
+
+    def __init__(self, host: str, port: int, use_tls: bool = False, username: str = "",
+                 password: str = "", timeout: float = SMTP_TIMEOUT_SECONDS):
+        self.host, self.port, self.use_tls = host, port, use_tls
+        self.username, self.password, self.timeout = username, password, timeout
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+
+
+def backend_from_config(config: Mapping) -> FileBackend | SmtpBackend:
+    """SMTP when MAIL_SERVER is set, otherwise .eml files under MAIL_DIR."""
+    if config.get("MAIL_SERVER"):
+        return SmtpBackend(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
+                           bool(config["MAIL_USE_TLS"]), config["MAIL_USERNAME"],
+                           config["MAIL_PASSWORD"])
+    return FileBackend(config["MAIL_DIR"])

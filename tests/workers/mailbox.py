@@ -1,0 +1,68 @@
+"""A real SMTP server (aiosmtpd) in the test process that keeps what it receives."""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Sink:
+    """Collects messages; `delay` holds each one after receiving it, before answering 250."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.messages: list[email.message.EmailMessage] = []
+        self.port = 0
+        self._changed = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._changed:
+            self.messages.append(message)
+            self._changed.notify_all()
+        if self.delay:
+            time.sleep(self.delay)  # a slow server: the sender waits for the 250 meanwhile
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list:
+        """Block until `count` messages arrived; fail the test after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"SMTP sink got {len(self.messages)} of {count} messages")
+                self._changed.wait(left)
+            return list(self.messages)
+
+    def notification_ids(self) -> list[int]:
+        with self._changed:
+            return [int(message["X-Lifeline-Notification"]) for message in self.messages]
+
+
+@contextmanager
+def smtp_sink(delay: float = 0.0):
+    sink = Sink(delay)
+    sink.port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def fake_attachments(session, notification):
+    return [("note.txt", "text/plain", b"hello")]
