@@ -41,7 +41,8 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password_std
         fail("pass --password-stdin and give the password on standard input")
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        normalised = validate_email(email, check_deliverability=False).normalized
+        # test_environment admits the reserved .test domain (demo and example accounts).
+        normalised = validate_email(email, check_deliverability=False, test_environment=True).normalized
         user = accounts.create_user(db.session, email=normalised, full_name=full_name,
                                     password=password, roles=roles)
     except EmailNotValidError as error:

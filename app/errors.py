@@ -60,6 +60,8 @@ def register_error_handlers(app: Flask) -> None:
             message = "Too many requests; try again later."
         else:
             message = error.description or error.name
+            if error.code == 405:  # HTTP requires a 405 to name the allowed methods
+                headers = {"Allow": error.get_response().headers.get("Allow", "")}
         code = HTTP_ERROR_CODES.get(error.code or 500, "error")
         return error_response(error.code or 500, code, message, headers=headers)
 
