@@ -78,6 +78,9 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
         app.register_blueprint(blueprint)
+    from app.web.records import bp as records_bp
+
+    app.register_blueprint(records_bp)
     csrf.exempt(api_bp)  # the API reads bearer tokens only, never the session cookie
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
