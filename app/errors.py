@@ -54,7 +54,8 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 429:
             retry_after = getattr(error, "retry_after", None)
             headers = dict(error.get_response().headers)
-            headers = {k: v for k, v in headers.items() if k.lower().startswith(("retry-after", "x-ratelimit"))}
+            headers = {k: v for k, v in headers.items()
+                       if k.lower().startswith(("retry-after", "x-ratelimit"))}
             if retry_after and "Retry-After" not in headers:
                 headers["Retry-After"] = str(retry_after)
             message = "Too many requests; try again later."
