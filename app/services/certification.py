@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -82,6 +82,19 @@ def roster(session: Session, actor: User, class_id: int) -> Roster:
     latest = {c.enrollment_id: c for c in _session_certificates(session, class_id)}
     return Roster(class_session, _seat_holders(session, class_id),
                   class_session.finalised_at is not None, latest)
+
+
+def teaching_sessions(session: Session, instructor: User, now: datetime,
+                      recent_days: int = 60) -> tuple[list[ClassSession], list[ClassSession]]:
+    """An instructor's (upcoming, recent) sessions: those not started yet, soonest first, and
+    those started within `recent_days` (today's class among them), latest first."""
+    mine = select(ClassSession).where(ClassSession.instructor_id == instructor.id)
+    upcoming = session.scalars(mine.where(ClassSession.starts_at > now)
+                               .order_by(ClassSession.starts_at, ClassSession.id))
+    recent = session.scalars(mine.where(ClassSession.starts_at <= now,
+                                        ClassSession.starts_at > now - timedelta(days=recent_days))
+                             .order_by(ClassSession.starts_at.desc(), ClassSession.id))
+    return list(upcoming), list(recent)
 
 
 def _lock_session(session: Session, class_id: int) -> None:

@@ -1,5 +1,103 @@
-"""Pages for the instructor audience."""
+"""Pages for instructors: my sessions, a class's roster with its outcomes in one form, and the
+awarding body's card id on a certificate. Ownership is checked by the certification service."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("instructor", __name__)
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, fresh_login_required
+
+from app.extensions import db
+from app.forms.instructor import ExternalCardForm, RosterForm
+from app.models import Certificate
+from app.models.base import utcnow
+from app.services import certification
+from app.services.clock import local_date
+from app.services.errors import Conflict, Invalid, NotFound, NotStarted
+from app.web.access import role_required
+
+bp = Blueprint("instructor", __name__, url_prefix="/instructor")
+
+# Refusals the instructor can act on: shown on the roster page rather than an error page.
+FORM_REFUSALS = (Conflict, Invalid, NotStarted)
+
+
+@bp.get("")
+@role_required("instructor", "admin")
+def index():
+    now = utcnow()
+    upcoming, recent = certification.teaching_sessions(db.session, current_user, now)
+    today = local_date(now, current_app.config["CENTER_TIMEZONE"])
+    return render_template("instructor/index.html", upcoming=upcoming, recent=recent,
+                           today=today)
+
+
+def roster_form(roster) -> RosterForm:
+    rows = [{"enrollment_id": e.id, "outcome": e.status if e.status != "enrolled" else "",
+             "score": e.score, "remark": e.remark or ""} for e in roster.enrollments]
+    return RosterForm(data={"rows": rows})
+
+
+def rows_by_learner(roster, form: RosterForm) -> list:
+    """Pair each seat holder with their form row (a learner added meanwhile gets a blank one)."""
+    rows = {str(row.enrollment_id.data): row for row in form.rows}
+    for enrollment in roster.enrollments:
+        if str(enrollment.id) not in rows:
+            rows[str(enrollment.id)] = form.rows.append_entry({"enrollment_id": enrollment.id})
+    return [(enrollment, rows[str(enrollment.id)]) for enrollment in roster.enrollments]
+
+
+def render_roster(roster, form: RosterForm, status: int = 200):
+    zone = current_app.config["CENTER_TIMEZONE"]
+    started = roster.class_session.starts_at <= utcnow()
+    locked = roster.finalised and not current_user.has_role("admin")
+    return render_template(
+        "instructor/roster.html", roster=roster, form=form, started=started, locked=locked,
+        rows=rows_by_learner(roster, form),
+        card_form=ExternalCardForm(), today=local_date(utcnow(), zone)), status
+
+
+@bp.get("/sessions/<int:class_id>")
+@role_required("instructor", "admin")
+def roster_page(class_id: int):
+    roster = certification.roster(db.session, current_user, class_id)
+    return render_roster(roster, roster_form(roster))
+
+
+@bp.post("/sessions/<int:class_id>")
+@role_required("instructor", "admin")
+@fresh_login_required
+def record_outcomes(class_id: int):
+    roster = certification.roster(db.session, current_user, class_id)
+    form = RosterForm()
+    if not form.validate():
+        flash("Please correct the marked fields.", "error")
+        return render_roster(roster, form, 422)
+    try:
+        codes = certification.record_outcomes(db.session, current_user, class_id, form.results(),
+                                              bool(form.finalise.data), utcnow())
+    except FORM_REFUSALS as refusal:
+        flash(refusal.message, "error")
+        return render_roster(certification.roster(db.session, current_user, class_id), form,
+                             refusal.status)
+    done = "Outcomes saved and the roster finalised" if form.finalise.data else "Outcomes saved"
+    flash(f"{done}. {len(codes)} certificate{'s' if len(codes) != 1 else ''} issued for this "
+          "class.", "success")
+    return redirect(url_for("instructor.roster_page", class_id=class_id))
+
+
+@bp.post("/certificates/<int:certificate_id>/external-card")
+@role_required("instructor", "admin")
+@fresh_login_required
+def record_external_card(certificate_id: int):
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound("No certificate has this id.")
+    form = ExternalCardForm()
+    if not form.validate():
+        flash("Give both the awarding body and its card id.", "error")
+    else:
+        certification.set_external_card(db.session, current_user, certificate,
+                                        form.issuer.data, form.external_id.data)
+        flash(f"{form.issuer.data} card id recorded for {certificate.holder_name}.", "success")
+    return redirect(url_for("instructor.roster_page", class_id=certificate.session_id)
+                    if certificate.session_id else url_for("instructor.index"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from app.services.errors import Conflict, Forbidden, Invalid, NotFound, NotStart
 from app.services.verification import certificate_view, find_by_code
 from tests import factories
 
-START = datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc)  # 10:00 in New York
+START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 10:00 in New York
 AFTER = START + timedelta(hours=5)
 
 
@@ -60,7 +60,7 @@ def test_two_passes_and_a_no_show_issue_two_certificates_and_two_mails(db, klass
 
 def test_certificate_snapshots_course_holder_and_dates_in_center_time(db, klass):
     class_session, (ann, _, _) = klass
-    late_start = datetime(2026, 3, 11, 2, 0, tzinfo=timezone.utc)  # still the 10th in New York
+    late_start = datetime(2026, 3, 11, 2, 0, tzinfo=UTC)  # still the 10th in New York
     class_session.starts_at, class_session.ends_at = late_start, late_start + timedelta(hours=2)
     db.session.commit()
     record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")],

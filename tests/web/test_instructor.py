@@ -1,0 +1,177 @@
+"""Instructor pages: my classes, the roster form, finalising, fresh login, refusals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Certificate, Enrollment, Notification
+from app.models.base import utcnow
+from tests import factories
+
+
+@pytest.fixture
+def login(app, client, login):
+    """The shared sign-in, plus the session identifier Flask-Login's "basic" protection
+    compares (without it the session is marked non-fresh on the first request), and a switch
+    of user within one test."""
+    from flask import g
+    from flask_login.utils import _create_identifier
+
+    def sign_in(user, fresh: bool = True):
+        login(user, fresh)
+        g.pop("_login_user", None)  # the test app context (and its g) outlives each request
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+        with client.session_transaction() as session:
+            session["_id"] = identifier
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def todays_class(db):
+    """A class that started an hour ago, with three learners holding seats."""
+    start = utcnow().replace(microsecond=0) - timedelta(hours=1)
+    class_session = factories.ClassSessionFactory(starts_at=start, ends_at=start + timedelta(hours=4))
+    seats = [factories.EnrollmentFactory(session=class_session) for _ in range(3)]
+    return class_session, seats
+
+
+def form_for(seats, outcomes, **extra) -> dict:
+    data = dict(extra)
+    for index, (enrollment, outcome) in enumerate(zip(seats, outcomes, strict=True)):
+        data[f"rows-{index}-enrollment_id"] = str(enrollment.id)
+        data[f"rows-{index}-outcome"] = outcome
+        data[f"rows-{index}-score"] = ""
+        data[f"rows-{index}-remark"] = ""
+    return data
+
+
+def certificates(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(Certificate))
+
+
+def test_my_classes_lists_todays_and_upcoming_sessions_only_mine(client, login, todays_class):
+    class_session, _ = todays_class
+    later = factories.ClassSessionFactory(instructor=class_session.instructor)
+    factories.ClassSessionFactory()  # someone else's
+    login(class_session.instructor)
+    page = client.get("/instructor")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"/instructor/sessions/{class_session.id}" in html
+    assert f"/instructor/sessions/{later.id}" in html
+    assert html.count("/instructor/sessions/") == 2
+    assert "Today" in html
+
+
+def test_marking_two_passed_and_a_no_show_and_finalising_issues_two_certificates(
+        client, login, db, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    roster = client.get(f"/instructor/sessions/{class_session.id}").get_data(as_text=True)
+    assert all(e.learner.email in roster for e in seats)
+    response = client.post(f"/instructor/sessions/{class_session.id}",
+                           data=form_for(seats, ["passed", "passed", "no_show"],
+                                         finalise="Save and finalise"))
+    assert response.status_code == 302
+    assert certificates(db) == 2
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "certificate_issued")) == 2
+    db.session.expire_all()
+    assert class_session.finalised_at is not None
+    page = client.get(f"/instructor/sessions/{class_session.id}").get_data(as_text=True)
+    codes = db.session.scalars(select(Certificate.code)).all()
+    assert all(code in page for code in codes)
+    assert "outcomes are locked" in page
+
+
+def test_a_double_submitted_form_issues_nothing_new(client, login, db, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    data = form_for(seats, ["passed", "failed", ""], save="Save outcomes")
+    for _ in range(2):
+        assert client.post(f"/instructor/sessions/{class_session.id}", data=data).status_code == 302
+    assert certificates(db) == 1
+
+
+def test_changing_a_finalised_outcome_is_refused_on_the_page(client, login, db, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    url = f"/instructor/sessions/{class_session.id}"
+    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1"))
+    response = client.post(url, data=form_for(seats, ["passed", "passed", "no_show"], save="1"))
+    assert response.status_code == 409
+    assert "finalised" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Enrollment, seats[1].id).status == "failed"
+
+
+def test_recording_before_the_class_starts_shows_not_started(client, login, db):
+    class_session = factories.ClassSessionFactory()
+    seats = [factories.EnrollmentFactory(session=class_session)]
+    login(class_session.instructor)
+    response = client.post(f"/instructor/sessions/{class_session.id}",
+                           data=form_for(seats, ["passed"], save="1"))
+    assert response.status_code == 422
+    assert "once the class has started" in response.get_data(as_text=True)
+    assert certificates(db) == 0
+
+
+def test_recording_needs_a_fresh_login(client, login, db, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor, fresh=False)
+    response = client.post(f"/instructor/sessions/{class_session.id}",
+                           data=form_for(seats, ["passed", "passed", "passed"], save="1"))
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert certificates(db) == 0
+
+
+@pytest.mark.parametrize("who", ["other_instructor", "learner", "employer"])
+def test_roster_page_refuses_anyone_but_its_instructor_or_an_admin(client, login, db,
+                                                                   todays_class, who):
+    class_session, seats = todays_class
+    user = {"other_instructor": factories.instructor, "learner": factories.learner,
+            "employer": factories.employer}[who]()
+    login(user)
+    url = f"/instructor/sessions/{class_session.id}"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data=form_for(seats, ["passed"] * 3, save="1")).status_code == 403
+    assert certificates(db) == 0
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, todays_class):
+    class_session, _ = todays_class
+    for url in ("/instructor", f"/instructor/sessions/{class_session.id}"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_admin_may_open_any_roster(client, login, todays_class):
+    class_session, seats = todays_class
+    login(factories.admin())
+    page = client.get(f"/instructor/sessions/{class_session.id}")
+    assert page.status_code == 200
+    assert seats[0].learner.full_name in page.get_data(as_text=True)
+
+
+def test_instructor_records_the_awarding_bodys_card_id(client, login, db, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    client.post(f"/instructor/sessions/{class_session.id}",
+                data=form_for(seats, ["passed", "", ""], save="1"))
+    certificate = db.session.scalars(select(Certificate)).one()
+    response = client.post(f"/instructor/certificates/{certificate.id}/external-card",
+                           data={"issuer": "AHA eCard", "external_id": "215512345678"})
+    assert response.status_code == 302
+    db.session.refresh(certificate)
+    assert (certificate.external_issuer, certificate.external_id) == ("AHA eCard", "215512345678")
+    login(factories.instructor())
+    refused = client.post(f"/instructor/certificates/{certificate.id}/external-card",
+                          data={"issuer": "ARC", "external_id": "X"})
+    assert refused.status_code == 403
