@@ -1,0 +1,1 @@
+"""Benchmarks, each printing its figures and the ratio to its reference."""
