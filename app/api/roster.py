@@ -77,6 +77,8 @@ def read_results(value) -> list[OutcomeInput]:
             errors=(400, 401, 403, 404, 409, 422))
 @roles_required("instructor", "admin")
 def record_completions(class_id: int):
+    # Who may record is answered before what was sent (403 before 422).
+    certification.teaching_session(db.session, current_api_user(), class_id)
     body = FieldReader(json_body())
     finalise = body.boolean("finalise")
     raw_results = body.raw("results", required=True)

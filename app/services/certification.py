@@ -51,7 +51,8 @@ def _is_admin(actor: User) -> bool:
     return actor.has_role("admin")
 
 
-def _teaching_session(session: Session, actor: User, class_id: int) -> ClassSession:
+def teaching_session(session: Session, actor: User, class_id: int) -> ClassSession:
+    """The session, if the actor teaches it or is an admin (else Forbidden; NotFound if none)."""
     class_session = session.get(ClassSession, class_id)
     if class_session is None:
         raise NotFound("No class session has this id.")
@@ -78,7 +79,7 @@ def _session_certificates(session: Session, class_id: int) -> list[Certificate]:
 
 def roster(session: Session, actor: User, class_id: int) -> Roster:
     """The roster of a session, for its instructor or an admin."""
-    class_session = _teaching_session(session, actor, class_id)
+    class_session = teaching_session(session, actor, class_id)
     latest = {c.enrollment_id: c for c in _session_certificates(session, class_id)}
     return Roster(class_session, _seat_holders(session, class_id),
                   class_session.finalised_at is not None, latest)
@@ -173,7 +174,7 @@ def _finalise(session: Session, actor: User, class_session: ClassSession,
 
 def _record_once(session: Session, actor: User, class_id: int, results: list[OutcomeInput],
                  finalise: bool, now: datetime) -> list[tuple[int, str]]:
-    class_session = _teaching_session(session, actor, class_id)
+    class_session = teaching_session(session, actor, class_id)
     if class_session.status == "cancelled":
         raise Conflict("This class was cancelled; it has no outcomes.")
     if now < class_session.starts_at:

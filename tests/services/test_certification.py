@@ -239,3 +239,24 @@ def test_external_card_id_by_the_sessions_instructor_or_an_admin(db, klass):
                                     "AHA eCard", "215512345678")
     assert certificate_view(certificate, date(2026, 4, 1))["external_card"] == {
         "issuer": "AHA eCard", "id": "215512345678"}
+
+
+def test_issued_and_revoked_mails_render_with_the_card_attached(app, db, klass):
+    from app.services import mail
+
+    class_session, (ann, _, _) = klass
+    record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")])
+    certificate = db.session.scalars(select(Certificate)).one()
+    certification.revoke_certificate(db.session, factories.admin(), certificate,
+                                     "Skills not shown", AFTER)
+    issued, revoked = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    message = mail.compose(db.session, issued, app.config)
+    assert certificate.code in message["Subject"]
+    assert f"http://lifeline.test/verify/{certificate.code}" in message.get_body(
+        ("plain",)).get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "wallet-card.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    revoked_message = mail.compose(db.session, revoked, app.config)
+    assert "revoked" in revoked_message["Subject"]
+    assert "Skills not shown" in revoked_message.get_body(("html",)).get_content()
