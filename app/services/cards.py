@@ -79,7 +79,7 @@ class _Card:
         self.line(left, width, certificate.holder_name, 9.5, bold=True)
         self.line(left, width, certificate.course_title, 6.5, bold=True)
         self.line(left, width, f"Level: {LEVEL_LABELS.get(certificate.level, certificate.level)}", 5.5)
-        self.line(left, width, f"Guidelines: {', '.join(certificate.guidelines) or '-'}", 5.5)
+        self.line(left, width, f"Guideline basis: {', '.join(certificate.guidelines) or '-'}", 5.5)
         self.line(left, width, f"Issued {_day(certificate.issued_on)}", 5.5)
         self.line(left, width, f"Expires {_day(certificate.expires_on)}", 5.5, bold=True)
         if certificate.instructor_name:
