@@ -79,6 +79,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     FORCE_HTTPS = False
     CELERY_ALWAYS_EAGER = False
+    # Background work (workers/): outbox lease, retries and the beat's schedule.
+    CELERY_BEAT_SCHEDULE = os.environ.get("CELERY_BEAT_SCHEDULE", str(INSTANCE_DIR / "celerybeat-schedule"))
+    OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
+    OUTBOX_PASS_SECONDS = env_int("OUTBOX_PASS_SECONDS", 60)
+    REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
 
 
 class DevelopmentConfig(Config):

@@ -2,7 +2,7 @@
 
 A sweep works one window at a time over the certificates expiring inside that window's range
 of days, with set-based SQL: one aggregate query counts the candidates by skip reason and one
-INSERT ... SELECT per expiry day writes the due reminders, ignoring conflicts on the unique
+INSERT ... SELECT per slice of expiry days writes the due reminders, ignoring conflicts on the unique
 (certificate, kind, window) constraint. Nothing is read first and written later, so two sweeps
 at once (or one run twice) can never write a window twice, and no certificate is ever loaded.
 """
@@ -30,6 +30,9 @@ SKIP_REASONS = ("already_sent", "revoked", "replaced", "inactive", "opted_out", 
 # Up to this many new reminders are nudged one by one; a bigger sweep is drained by the
 # periodic outbox pass instead of flooding the broker with one message per row.
 NUDGE_LIMIT = 500
+# Each INSERT ... SELECT covers the certificates expiring within this many days: the statement
+# count stays small while a batch stays a bounded slice of the due set.
+BATCH_DAYS = 16
 
 
 @dataclass(frozen=True)
@@ -170,21 +173,22 @@ def sweep(session: Session, today: date, windows: Iterable[int], zone_name: str,
 
 
 def _queue_window(session: Session, span: WindowRange, reasons, now: datetime) -> int:
-    """INSERT ... SELECT the window's due reminders, one expiry day per statement."""
+    """INSERT ... SELECT the window's due reminders, a few expiry days per statement."""
     conditions = [not_(condition) for _, condition in reasons]
     event_key = (literal(f"{KIND}:") + cast(Certificate.id, String)
                  + literal(f":{span.window}"))
     inserted: list[int] = []
     day = span.first_day
     while day <= span.last_day:
+        last = min(day + timedelta(days=BATCH_DAYS - 1), span.last_day)
         rows = _candidates(select(
             literal(KIND), event_key, Certificate.holder_id, User.email, literal("certificate"),
-            Certificate.id, Certificate.id, literal(span.window), literal("{}"),
+            Certificate.id, Certificate.id, literal(span.window), literal({}, Notification.context.type),
             literal("pending"), literal(0), literal(now, Notification.next_attempt_at.type),
             literal(now, Notification.created_at.type),
-        ), day, day).where(*conditions)
+        ), day, last).where(*conditions)
         inserted += session.scalars(_insert(session, rows)).all()
-        day += timedelta(days=1)
+        day = last + timedelta(days=1)
     if len(inserted) <= NUDGE_LIMIT:
         notifications.nudge_after_commit(session, inserted)
     session.commit()

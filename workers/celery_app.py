@@ -1,0 +1,123 @@
+"""Celery bound to the Flask app: tasks run in its app context with its configuration.
+
+Broker: Redis at REDIS_URL in production. With no REDIS_URL (the embedded default) Kombu's
+filesystem transport under BROKER_DIR: a real worker and beat exchange messages as files, no
+server needed. It may lose the few tasks a SIGKILLed worker had taken, which is harmless here
+because tasks are only nudges: the outbox rows are the truth and the periodic pass picks up
+whatever a lost nudge would have sent.
+
+`celery -A workers.celery_app:celery worker` builds the Flask app on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from celery.signals import worker_process_init
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger(__name__)
+
+
+def celery_settings(config, broker_url: str | None = None) -> dict:
+    """Celery's configuration, derived from the Flask app's."""
+    broker_url = broker_url or config.get("REDIS_URL") or "filesystem://"
+    settings = {
+        "broker_url": broker_url,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "result_backend": None,
+        # A task is acknowledged after it ran, so Redis hands a crashed worker's task to another.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_always_eager": bool(config.get("CELERY_ALWAYS_EAGER")),
+        "timezone": config["CENTER_TIMEZONE"],
+        "enable_utc": True,
+        "beat_schedule_filename": config.get("CELERY_BEAT_SCHEDULE")
+        or str(Path(config.get("BROKER_DIR", "instance/broker")).parent / "celerybeat-schedule"),
+        "beat_schedule": {
+            "outbox-pass": {
+                "task": "workers.tasks.deliver_due",
+                "schedule": timedelta(seconds=config.get("OUTBOX_PASS_SECONDS", 60)),
+            },
+            "renewal-reminders": {
+                "task": "workers.tasks.daily_reminders",
+                "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
+            },
+        },
+    }
+    if broker_url.startswith("filesystem"):
+        folder = Path(config["BROKER_DIR"])
+        for part in ("queue", "processed", "control"):
+            (folder / part).mkdir(parents=True, exist_ok=True)
+        settings["broker_transport_options"] = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "polling_interval": 0.1,  # the default 1 s makes every nudge wait up to a second
+        }
+    else:
+        # Publishing happens after a web request's commit: fail fast when Redis is down; the
+        # outbox pass sends those rows later.
+        settings["broker_connection_timeout"] = 2
+        settings["task_publish_retry_policy"] = {"max_retries": 1, "interval_start": 0,
+                                                 "interval_step": 0.2, "interval_max": 0.2}
+    return settings
+
+
+def init_celery(flask_app: Flask, broker_url: str | None = None) -> Celery:
+    """Create the Celery app of a Flask app and install the outbox's after-commit nudge."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with flask_app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(flask_app.import_name, task_cls=FlaskTask, include=["workers.tasks"])
+    celery.config_from_object(celery_settings(flask_app.config, broker_url))
+    celery.set_default()
+    celery.flask_app = flask_app
+    flask_app.extensions["celery"] = celery
+
+    from app.services import notifications
+    from workers import tasks
+
+    def dispatch(notification_id: int) -> None:
+        # Only commits made under this app nudge its workers: another app built in the same
+        # process (a test building a production app, say) must not route its rows here.
+        if has_app_context() and current_app._get_current_object() is flask_app:
+            tasks.nudge(celery, notification_id)
+
+    notifications.set_dispatcher(dispatch)
+    return celery
+
+
+@worker_process_init.connect
+def _fresh_connections_after_fork(**_) -> None:
+    """A forked pool process must not share the parent's database connections."""
+    from app.extensions import db
+
+    app = _worker_app.get("flask")
+    if app is not None:
+        with app.app_context():
+            db.engine.dispose(close=False)
+
+
+_worker_app: dict[str, Flask] = {}
+
+
+def __getattr__(name: str):
+    if name != "celery":
+        raise AttributeError(name)
+    from app import create_app
+
+    if "flask" not in _worker_app:
+        _worker_app["flask"] = create_app()
+    flask_app = _worker_app["flask"]
+    return flask_app.extensions.get("celery") or init_celery(flask_app)

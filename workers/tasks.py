@@ -1,0 +1,58 @@
+"""Celery tasks: thin — load what they need, call a service, let the service record the outcome.
+
+Tasks carry ids only and are idempotent: a task run twice (a redelivery, a nudge racing the
+periodic pass) sends nothing twice, because sending starts with claiming the outbox row.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, shared_task
+from flask import current_app
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.services import mail, notifications, reminders
+
+log = logging.getLogger(__name__)
+OUTBOX_BATCH = 50
+
+
+def nudge(celery: Celery, notification_id: int) -> None:
+    """Ask a worker to deliver a committed row now; a broker outage only delays it."""
+    try:
+        celery.send_task("workers.tasks.deliver", (notification_id,))
+    except Exception as error:  # noqa: BLE001 - the outbox pass sends the row later
+        log.warning("broker unreachable, notification %s waits for the outbox pass: %s",
+                    notification_id, error)
+
+
+@shared_task(name="workers.tasks.deliver", ignore_result=True, acks_late=True)
+def deliver(notification_id: int) -> str:
+    """Send one outbox row (no-op when it is already sent or being sent)."""
+    config = current_app.config
+    return notifications.deliver(db.session, notification_id, mail.backend_from_config(config),
+                                 config)
+
+
+@shared_task(name="workers.tasks.deliver_due", ignore_result=True, acks_late=True)
+def deliver_due() -> int:
+    """The periodic outbox pass: send due rows, retries and rows a dead worker left behind."""
+    config = current_app.config
+    sent = notifications.deliver_due(db.session, mail.backend_from_config(config), config,
+                                     batch_size=OUTBOX_BATCH)
+    if sent == OUTBOX_BATCH:
+        deliver_due.delay()  # more are waiting: keep draining without waiting for the beat
+    return sent
+
+
+@shared_task(name="workers.tasks.daily_reminders", ignore_result=True)
+def daily_reminders() -> None:
+    """The daily sweep of renewal reminders (beat runs it each morning, center time)."""
+    config = current_app.config
+    today = reminders.center_today(utcnow(), config["CENTER_TIMEZONE"])
+    summary = reminders.sweep(db.session, today, config["REMINDER_WINDOWS"],
+                              config["CENTER_TIMEZONE"])
+    log.info("renewal reminders for %s: %s", today, "; ".join(summary.lines()))
+    deliver_due.delay()
