@@ -24,6 +24,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_background_work(app)
     from app.errors import register_error_handlers
     from app.web.templating import register_template_helpers
 
@@ -81,8 +82,20 @@ def register_blueprints(app: Flask) -> None:
     from app.web.records import bp as records_bp
 
     app.register_blueprint(records_bp)
+    from app.web.mail_links import bp as mail_links_bp
+
+    app.register_blueprint(mail_links_bp)
     csrf.exempt(api_bp)  # the API reads bearer tokens only, never the session cookie
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_background_work(app: Flask) -> None:
+    """Bind Celery to the app, so each outbox commit nudges a worker (never in tests)."""
+    if app.testing:
+        return
+    from workers.celery_app import init_celery
+
+    init_celery(app)
 
 
 def register_commands(app: Flask) -> None:
