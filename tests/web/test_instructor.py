@@ -175,3 +175,17 @@ def test_instructor_records_the_awarding_bodys_card_id(client, login, db, todays
     refused = client.post(f"/instructor/certificates/{certificate.id}/external-card",
                           data={"issuer": "ARC", "external_id": "X"})
     assert refused.status_code == 403
+
+
+def test_an_admin_corrects_a_finalised_outcome_on_the_page(client, login, db, todays_class):
+    class_session, seats = todays_class
+    url = f"/instructor/sessions/{class_session.id}"
+    login(class_session.instructor)
+    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1"))
+    login(factories.admin())
+    assert "you may still correct them" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data=form_for(seats, ["passed", "passed", "no_show"], save="1"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Enrollment, seats[1].id).status == "passed"
+    assert certificates(db) == 2
