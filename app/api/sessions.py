@@ -11,7 +11,7 @@ from app.api.serializers import session_json
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
-from app.services import catalog, scheduling
+from app.services import catalog, schedule_admin, scheduling
 from app.services.errors import Invalid
 
 SESSION_LIST = obj({"items": {"type": "array", "items": ref("Session")},
@@ -90,3 +90,46 @@ def create_session():
         db.session, current_api_user(), course=course, instructor=instructor, **values)
     return sessions_json([class_session])[0], 201
 
+
+
+SESSION_CHANGE = obj(
+    {"capacity": INTEGER, "instructor_email": STRING, "location": STRING, "starts_at": MOMENT,
+     "ends_at": MOMENT, "enrollment_closes_at": MOMENT}, [])
+CANCELLATION = obj({"reason": STRING}, ["reason"])
+
+
+@bp.patch("/sessions/<int:class_id>")
+@documented("Change a session's capacity, instructor, place or times", request=SESSION_CHANGE,
+            response=ref("Session"), errors=(404, 409))
+@roles_required("admin")
+def change_session(class_id: int):
+    fields = FieldReader(json_body())
+    changes = {
+        "capacity": fields.integer("capacity", required=False, minimum=1, maximum=1000),
+        "location": fields.string("location", required=False, max_length=200),
+        "starts_at": fields.moment("starts_at", required=False),
+        "ends_at": fields.moment("ends_at", required=False),
+        "enrollment_closes_at": fields.moment("enrollment_closes_at", required=False),
+    }
+    instructor_email = fields.string("instructor_email", required=False, max_length=254)
+    fields.done()
+    class_session = scheduling.get_session(db.session, class_id)
+    if instructor_email:
+        changes["instructor"] = scheduling.instructor_by_email(db.session, instructor_email)
+    class_session = schedule_admin.update_session(db.session, current_api_user(), class_session,
+                                                  changes, utcnow())
+    return sessions_json([class_session])[0]
+
+
+@bp.post("/sessions/<int:class_id>/cancellation")
+@documented("Cancel a session; every enrolled and waitlisted learner is told",
+            request=CANCELLATION, response=ref("Session"), errors=(404, 409))
+@roles_required("admin")
+def cancel_session(class_id: int):
+    fields = FieldReader(json_body())
+    reason = fields.string("reason", max_length=500)
+    fields.done()
+    class_session = scheduling.get_session(db.session, class_id)
+    class_session = schedule_admin.cancel_session(db.session, current_api_user(), class_session,
+                                                  reason, utcnow())
+    return sessions_json([class_session])[0]

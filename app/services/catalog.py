@@ -63,3 +63,30 @@ def load_catalog(session: Session, entries: list[dict]) -> tuple[int, int]:
     audit.record(session, None, "catalog.loaded", "course", None, created=created, updated=updated)
     session.commit()
     return created, updated
+
+
+def update_course(session: Session, actor: User | None, course: Course, fields: dict) -> Course:
+    """Edit a course; issued certificates keep their own snapshot, so they never change."""
+    code = fields.get("code")
+    if code and code != course.code and course_by_code(session, code) is not None:
+        raise Conflict(f"A course with the code {code} already exists.")
+    before = {name: getattr(course, name) for name in COURSE_FIELDS}
+    apply_fields(course, fields)
+    changed = {name: [before[name], getattr(course, name)] for name in COURSE_FIELDS
+               if before[name] != getattr(course, name)}
+    if changed:
+        audit.record(session, actor, "course.updated", "course", course.id, code=course.code,
+                     changes=changed)
+    session.commit()
+    return course
+
+
+def set_course_active(session: Session, actor: User | None, course: Course, active: bool) -> None:
+    """Deactivate (no new sessions, hidden from the catalog) or reactivate a course; courses
+    are never deleted, since sessions and certificates point at them."""
+    if course.active == active:
+        return
+    course.active = active
+    audit.record(session, actor, "course.reactivated" if active else "course.deactivated",
+                 "course", course.id, code=course.code)
+    session.commit()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit
+from app.services import audit, authorisations
 from app.services.clock import day_start_utc
 from app.services.errors import Invalid, NotFound
 from datetime import timedelta
@@ -100,6 +100,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
         raise Invalid.field("enrollment_closes_at", "Enrollment must close by the start.")
     if not course.active:
         raise Invalid.field("course", "This course is no longer offered.")
+    authorisations.require_not_lapsed(session, instructor, course, starts_at)
     class_session = ClassSession(
         course=course, instructor=instructor, starts_at=starts_at, ends_at=ends_at,
         location=location, capacity=capacity, seats_taken=0, enrollment_closes_at=closes_at,

@@ -1,0 +1,154 @@
+"""Instructor authorisations: who may teach which course family, until when; lapse reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ClassSession, Course, InstructorAuthorisation, User
+from app.services import audit, notifications
+from app.services.clock import local_date
+from app.services.errors import Invalid, NotFound
+
+REMINDER_DAYS_BEFORE_LAPSE = 60
+DEFAULT_ZONE = "America/New_York"
+
+
+@dataclass(frozen=True)
+class AssignmentCheck:
+    """What an instructor's record says about teaching a family on a day."""
+
+    status: str  # "current", "lapsed" or "no_record"
+    message: str
+
+
+def center_zone_name() -> str:
+    """The center's time zone from the app's configuration."""
+    if has_app_context():
+        return current_app.config.get("CENTER_TIMEZONE", DEFAULT_ZONE)
+    return DEFAULT_ZONE
+
+
+def class_day(starts_at: datetime) -> date:
+    """The calendar day of a class in the center's time zone."""
+    return local_date(starts_at, center_zone_name())
+
+
+def authorisation_for(session: Session, instructor: User, family: str) -> InstructorAuthorisation | None:
+    return session.scalar(select(InstructorAuthorisation).where(
+        InstructorAuthorisation.instructor_id == instructor.id,
+        InstructorAuthorisation.family == family))
+
+
+def check_assignment(session: Session, instructor: User, family: str, day: date) -> AssignmentCheck:
+    """Whether the instructor's authorisation for the family covers the day."""
+    record = authorisation_for(session, instructor, family)
+    if record is None:
+        return AssignmentCheck("no_record", f"{instructor.full_name} has no authorisation on "
+                                            f"record for the {family} family.")
+    if record.expires_on < day:
+        return AssignmentCheck("lapsed", f"{instructor.full_name}'s authorisation for the {family} "
+                                         f"family lapsed on {record.expires_on.isoformat()}, "
+                                         f"before this class on {day.isoformat()}.")
+    return AssignmentCheck("current", f"Authorised for {family} until {record.expires_on.isoformat()}.")
+
+
+def require_not_lapsed(session: Session, instructor: User, course: Course, starts_at: datetime) -> None:
+    """Refuse (422 invalid) an instructor whose authorisation for the course family has lapsed
+    by the class day; no record at all is allowed (the schedule page flags it)."""
+    verdict = check_assignment(session, instructor, course.family, class_day(starts_at))
+    if verdict.status == "lapsed":
+        raise Invalid.field("instructor_email", verdict.message)
+
+
+def schedule_flags(session: Session, class_sessions: list[ClassSession]) -> dict[int, AssignmentCheck]:
+    """For a schedule listing: each session whose instructor is not currently authorised."""
+    flags = {}
+    for class_session in class_sessions:
+        verdict = check_assignment(session, class_session.instructor, class_session.course.family,
+                                   class_day(class_session.starts_at))
+        if verdict.status != "current":
+            flags[class_session.id] = verdict
+    return flags
+
+
+def list_for(session: Session, instructor: User) -> list[InstructorAuthorisation]:
+    return list(session.scalars(select(InstructorAuthorisation)
+                                .where(InstructorAuthorisation.instructor_id == instructor.id)
+                                .order_by(InstructorAuthorisation.family)))
+
+
+def set_authorisation(session: Session, actor: User, instructor: User, family: str,
+                      expires_on: date) -> InstructorAuthorisation:
+    """Record or renew an instructor's authorisation for a course family."""
+    family = family.strip()
+    if not family:
+        raise Invalid.field("family", "Choose a course family.")
+    if not instructor.has_role("instructor"):
+        raise Invalid.field("instructor", "Only instructors hold teaching authorisations.")
+    record = authorisation_for(session, instructor, family)
+    previous = record.expires_on.isoformat() if record else None
+    if record is None:
+        record = InstructorAuthorisation(instructor_id=instructor.id, family=family,
+                                         expires_on=expires_on)
+        session.add(record)
+    record.expires_on = expires_on
+    session.flush()
+    audit.record(session, actor, "authorisation.set", "user", instructor.id, family=family,
+                 expires_on=expires_on.isoformat(), previous=previous)
+    session.commit()
+    return record
+
+
+def remove_authorisation(session: Session, actor: User, authorisation_id: int) -> None:
+    """Delete an authorisation entered by mistake (the audit log keeps what it said)."""
+    record = session.get(InstructorAuthorisation, authorisation_id)
+    if record is None:
+        raise NotFound("No authorisation has this id.")
+    audit.record(session, actor, "authorisation.removed", "user", record.instructor_id,
+                 family=record.family, expires_on=record.expires_on.isoformat())
+    session.delete(record)
+    session.commit()
+
+
+def set_instructor_number(session: Session, actor: User, instructor: User, number: str | None) -> None:
+    """Record the instructor's number with the awarding body."""
+    number = (number or "").strip() or None
+    if number == instructor.instructor_number:
+        return
+    audit.record(session, actor, "instructor_number.set", "user", instructor.id,
+                 number=number, previous=instructor.instructor_number)
+    instructor.instructor_number = number
+    session.commit()
+
+
+def queue_lapse_reminders(session: Session, today: date) -> int:
+    """Queue one reminder per authorisation lapsing within 60 days (once per expiry date);
+    answers how many were queued. An authorisation already lapsed gets none."""
+    horizon = today + timedelta(days=REMINDER_DAYS_BEFORE_LAPSE)
+    due = session.scalars(select(InstructorAuthorisation).where(
+        InstructorAuthorisation.expires_on >= today, InstructorAuthorisation.expires_on <= horizon))
+    queued = 0
+    for record in due:
+        instructor = record.instructor
+        if not instructor.active:
+            continue
+        added = notifications.enqueue(
+            session, kind="authorisation_reminder", recipient=instructor,
+            event_key=f"authorisation_reminder:{record.id}:{record.expires_on.isoformat()}",
+            context={"instructor_name": instructor.full_name, "family": record.family,
+                     "expires_on": record.expires_on.isoformat(),
+                     "days_left": (record.expires_on - today).days},
+            subject=("user", instructor.id))
+        queued += added is not None
+    session.commit()
+    return queued
+
+
+def course_families(session: Session) -> list[str]:
+    """Every course family in the catalog, for the authorisation form."""
+    return list(session.scalars(select(Course.family).distinct().order_by(Course.family)))
