@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -17,7 +17,7 @@ def local_date(moment: datetime, zone_name: str) -> date:
 
 def day_start_utc(day: date, zone_name: str) -> datetime:
     """Midnight at the start of `day` in the zone, as a UTC moment."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone_name)).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone_name)).astimezone(UTC)
 
 
 def local_moment(moment: datetime, zone_name: str) -> datetime:

@@ -38,10 +38,12 @@ def test_catalog_load_is_idempotent(db):
 
 def test_token_is_issued_for_right_password_only(client):
     user = factories.admin()
-    good = client.post("/api/v1/tokens", json={"email": user.email.upper(), "password": factories.DEFAULT_PASSWORD})
+    good = client.post("/api/v1/tokens",
+                       json={"email": user.email.upper(), "password": factories.DEFAULT_PASSWORD})
     assert good.status_code == 201 and good.get_json()["token"]
     wrong = client.post("/api/v1/tokens", json={"email": user.email, "password": "nope nope nope"})
-    unknown = client.post("/api/v1/tokens", json={"email": "ghost@example.test", "password": "nope nope nope"})
+    unknown = client.post("/api/v1/tokens",
+                          json={"email": "ghost@example.test", "password": "nope nope nope"})
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.get_json() == unknown.get_json()
 
