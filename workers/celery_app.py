@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def celery_settings(config, broker_url: str | None = None) -> dict:
     """Celery's configuration, derived from the Flask app's."""
-    broker_url = broker_url or config.get("REDIS_URL") or "filesystem://"
+    broker_url = broker_url or config.get("REDIS_URL") or "filesystem://localhost//"
     settings = {
         "broker_url": broker_url,
         "broker_connection_retry_on_startup": True,

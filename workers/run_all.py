@@ -29,7 +29,8 @@ def commands(port: str) -> dict[str, list[str]]:
 def stop(children: dict[str, subprocess.Popen]) -> None:
     for child in children.values():
         if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
+            # The leaders (gunicorn's master, Celery's main process) stop their own children.
+            child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children.values():
         try:

@@ -125,10 +125,16 @@ def claim(session: Session, now: datetime, policy: DeliveryPolicy, *,
     if notification_id is not None:
         pick = pick.where(Notification.id == notification_id)
     if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # A materialised CTE runs the locking pick once; as a plain IN (subquery) PostgreSQL
+        # may run it again per row, and SKIP LOCKED then hands back more rows than the limit.
+        picked = (pick.with_for_update(skip_locked=True).cte("picked")
+                  .prefix_with("MATERIALIZED"))
+        chosen = Notification.id.in_(select(picked.c.id))
+    else:
+        chosen = Notification.id.in_(pick.scalar_subquery())
     claimed = session.scalars(
         update(Notification)
-        .where(Notification.id.in_(pick.scalar_subquery()), _claimable(now, policy.lease))
+        .where(chosen, _claimable(now, policy.lease))
         .values(status="sending", claimed_at=now, attempts=Notification.attempts + 1)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
