@@ -30,6 +30,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from app.security import register_security
+
+    register_security(app)
     return app
 
 
@@ -76,9 +79,11 @@ def register_blueprints(app: Flask) -> None:
     from app.web.instructor import bp as instructor_bp
     from app.web.learner import bp as learner_bp
     from app.web.public import bp as public_bp
+    from app.web.verify import bp as verify_bp
 
     for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(verify_bp)
     from app.web.records import bp as records_bp
 
     app.register_blueprint(records_bp)

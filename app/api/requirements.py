@@ -1,1 +1,54 @@
-"""API routes for requirements (filled in by its issue)."""
+"""Requirements over JSON: the presets, and checking one certificate against a requirement."""
+
+from __future__ import annotations
+
+from app.api import bp
+from app.api.docs import documented
+from app.api.parsing import FieldReader, json_body
+from app.api.schemas import BOOLEAN, GUIDELINE_LIST, LEVEL, STRING, TOPIC_LIST, obj, ref
+from app.api.verifications import api_caller, center_today
+from app.extensions import db
+from app.models.base import utcnow
+from app.security import public_lookup_limit
+from app.services import requirements, verification
+from app.services.bulk_checks import MAX_CODE_LENGTH
+
+CHECK_REQUEST = obj({"code": STRING, "requirement": ref("Requirement")}, ["code", "requirement"])
+CHECK_RESPONSE = obj(
+    {"meets_requirement": BOOLEAN, "reasons": {"type": "array", "items": STRING}},
+    ["meets_requirement", "reasons"],
+)
+PRESETS_RESPONSE = obj({"items": {"type": "array", "items": obj(
+    {"name": STRING, "label": STRING, "level": LEVEL, "topics": TOPIC_LIST,
+     "guidelines": GUIDELINE_LIST},
+    ["name", "label", "level", "topics", "guidelines"],
+)}}, ["items"])
+
+
+def preset_json(preset: requirements.Preset) -> dict:
+    shape = preset.requirement.as_dict()
+    return {"name": preset.name, "label": preset.label, "level": shape["level"],
+            "topics": shape["topics"], "guidelines": shape["guidelines"]}
+
+
+@bp.get("/requirements/presets")
+@documented("The named requirements employers commonly ask for", response=PRESETS_RESPONSE)
+def list_presets():
+    return {"items": [preset_json(preset) for preset in requirements.PRESETS.values()]}
+
+
+@bp.post("/requirements/check")
+@documented("Whether the certificate with this code meets a requirement, with the reasons",
+            request=CHECK_REQUEST, response=CHECK_RESPONSE, errors=(404, 429))
+@public_lookup_limit()
+def check_requirement():
+    body = json_body()
+    fields = FieldReader(body)
+    code = fields.string("code", max_length=MAX_CODE_LENGTH)
+    given = fields.raw("requirement", required=True)
+    fields.done()
+    today = center_today()
+    requirement = requirements.parse_requirement(given, today)
+    answer = verification.verify_code(db.session, code, requirement, today=today, now=utcnow(),
+                                      channel="api", caller=api_caller())
+    return {"meets_requirement": answer.meets_requirement, "reasons": answer.reasons}

@@ -1,1 +1,95 @@
-"""API routes for verifications (filled in by its issue)."""
+"""Verifying certificates over JSON: the public record of one code, and bulk checks."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from app.api import bp
+from app.api.access import bearer_user, roles_required
+from app.api.docs import documented
+from app.api.parsing import json_body
+from app.api.schemas import BOOLEAN, STRING, nullable, obj, ref
+from app.extensions import db
+from app.models.base import utcnow
+from app.security import bulk_limit, public_lookup_limit
+from app.services import requirements, verification
+from app.services.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
+from app.services.clock import local_date
+from app.services.errors import Invalid
+
+VERIFICATIONS_REQUEST = obj(
+    {
+        "codes": {"type": "array", "items": STRING, "maxItems": MAX_CODES},
+        "requirement": ref("Requirement"),
+    },
+    ["codes"],
+)
+VERIFICATIONS_RESPONSE = obj({"results": {"type": "array", "items": obj(
+    {
+        "code": STRING,
+        "found": BOOLEAN,
+        "status": {"type": "string",
+                   "enum": ["valid", "expired", "revoked", "not_found", "mistyped"]},
+        "meets_requirement": nullable(BOOLEAN),
+        "reasons": {"type": "array", "items": STRING},
+        "certificate": nullable(ref("Certificate")),
+    },
+    ["code", "found", "status", "meets_requirement", "reasons", "certificate"],
+)}}, ["results"])
+
+
+def center_today():
+    """Today's date in the training center's time zone."""
+    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+
+
+def api_caller() -> verification.Caller:
+    """The account of the bearer token, or else the hashed IP address, for the log."""
+    user = bearer_user()
+    return verification.caller_for(user.id if user else None, request.remote_addr,
+                                   current_app.config["SECRET_KEY"])
+
+
+def _bearer_account_id() -> int | None:
+    user = bearer_user()
+    return user.id if user else None
+
+
+@bp.get("/certificates/<code>")
+@documented("The public record of a certificate, by its code", response=ref("Certificate"),
+            errors=(400, 404, 429))
+@public_lookup_limit()
+def show_certificate(code: str):
+    answer = verification.verify_code(db.session, code, today=center_today(), now=utcnow(),
+                                      channel="api", caller=api_caller())
+    return answer.record
+
+
+def read_codes(body: dict) -> list[str]:
+    """The `codes` list of a bulk request: 1–500 strings, each a plausible length."""
+    codes = body.get("codes")
+    if not isinstance(codes, list) or not codes:
+        raise Invalid.field("codes", "Must be a non-empty list of codes.")
+    if len(codes) > MAX_CODES:
+        raise Invalid.field("codes", f"At most {MAX_CODES} codes at a time; got {len(codes)}.")
+    if any(not isinstance(code, str) or len(code) > MAX_CODE_LENGTH for code in codes):
+        raise Invalid.field("codes", f"Every code must be a string of at most "
+                                     f"{MAX_CODE_LENGTH} characters.")
+    return codes
+
+
+@bp.post("/verifications")
+@documented("Verify up to 500 codes at once, optionally against a requirement",
+            request=VERIFICATIONS_REQUEST, response=VERIFICATIONS_RESPONSE, errors=(429,))
+@bulk_limit(_bearer_account_id)
+@roles_required("employer", "admin")
+def verify_many():
+    body = json_body()
+    today = center_today()
+    codes = read_codes(body)
+    requirement = None
+    if body.get("requirement") is not None:
+        requirement = requirements.parse_requirement(body["requirement"], today)
+    answers = verification.verify_codes(db.session, codes, requirement, today=today,
+                                        now=utcnow(), channel="bulk", caller=api_caller())
+    return {"results": [answer.as_json() for answer in answers]}

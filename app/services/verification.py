@@ -1,31 +1,106 @@
-"""Finding certificates by code (DESIGN.md rule 4) and their public record."""
+"""Finding certificates by code (DESIGN.md rule 4), their public record, and verifying them.
+
+Every look-up, one code or five hundred, goes through `find_many`: one query for all the
+codes, whether they exist or not, so an unknown code takes the same path as a known one.
+Each verification then writes one VerificationLog row per code (the training center's log).
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, joinedload
 
-from app.models import Certificate
+from app.models import Certificate, VerificationLog
+from app.services import requirements
 from app.services.codes import lookup_keys
 from app.services.errors import MistypedCode, NotFound
+from app.services.requirements import Requirement
+
+CHANNELS = ("web", "qr", "api", "bulk")
+NOT_FOUND_MESSAGE = "No certificate has this code."
+MISTYPED_MESSAGE = MistypedCode.default_message
+_LOGGED_CODE_LENGTH = 80  # VerificationLog.code_queried
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asked: a signed-in account, or else a salted hash of the caller's IP address."""
+
+    account_id: int | None = None
+    ip_hash: str | None = None
+
+
+def hash_ip(ip: str, secret: str) -> str:
+    """SHA-256 of the IP address salted with the app's secret (the log never holds raw IPs)."""
+    return hashlib.sha256(f"{secret}\x00{ip}".encode()).hexdigest()
+
+
+def caller_for(account_id: int | None, ip: str | None, secret: str) -> Caller:
+    """The account when signed in, else the hashed address."""
+    if account_id is not None:
+        return Caller(account_id=account_id)
+    return Caller(ip_hash=hash_ip(ip or "unknown", secret))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One code as sent and what it matched."""
+
+    code: str
+    certificate: Certificate | None
+    mistyped: bool
+
+    @property
+    def found(self) -> bool:
+        return self.certificate is not None
+
+    def outcome(self, today: date) -> str:
+        """valid, expired or revoked for a match; otherwise mistyped or not_found."""
+        if self.certificate is not None:
+            return self.certificate.status_on(today)
+        return "mistyped" if self.mistyped else "not_found"
+
+
+def find_many(session: Session, texts: Sequence[str]) -> list[Lookup]:
+    """Look up many typed codes with ONE query, answers in the order sent.
+
+    Stored codes match exactly first, then the Lifeline form of the code."""
+    keys = [lookup_keys(text if isinstance(text, str) else "") for text in texts]
+    wanted = {key for k in keys for key in (k.exact, k.formatted) if key}
+    # The query runs even when no code can match, so unknown codes cost what known ones do.
+    statement = (
+        select(Certificate)
+        .where(Certificate.code.in_(sorted(wanted)))
+        .options(joinedload(Certificate.replaces), joinedload(Certificate.replaced_by))
+    )
+    by_code = {c.code: c for c in session.scalars(statement).unique()}
+    lookups = []
+    for text, k in zip(texts, keys, strict=True):
+        match = by_code.get(k.exact) if k.exact else None
+        if match is None and k.formatted:
+            match = by_code.get(k.formatted)
+        lookups.append(Lookup(code=text, certificate=match, mistyped=match is None and k.mistyped))
+    return lookups
 
 
 def find_by_code(session: Session, text: str) -> Certificate:
     """The certificate for a typed or scanned code: stored codes match exactly first, then
     the Lifeline form; a 16-symbol code with a bad check is `mistyped`, anything else unknown
     is `not_found`."""
-    keys = lookup_keys(text or "")
-    candidates = [key for key in (keys.exact, keys.formatted) if key]
-    if candidates:
-        found = {c.code: c for c in session.scalars(select(Certificate).where(Certificate.code.in_(candidates)))}
-        for key in candidates:
-            if key in found:
-                return found[key]
-    if keys.mistyped:
+    return _certificate_or_raise(find_many(session, [text or ""])[0])
+
+
+def _certificate_or_raise(lookup: Lookup) -> Certificate:
+    if lookup.certificate is not None:
+        return lookup.certificate
+    if lookup.mistyped:
         raise MistypedCode()
-    raise NotFound("No certificate has this code.")
+    raise NotFound(NOT_FOUND_MESSAGE)
 
 
 def certificate_view(certificate: Certificate, today: date) -> dict:
@@ -50,3 +125,91 @@ def certificate_view(certificate: Certificate, today: date) -> dict:
         "replaced_by": certificate.replaced_by.code if certificate.replaced_by else None,
         "replaces": certificate.replaces.code if certificate.replaces else None,
     }
+
+
+def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now: datetime,
+                channel: str, caller: Caller) -> None:
+    """Add one VerificationLog row per look-up to the caller's transaction (one statement)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel: {channel!r}")
+    rows = [
+        {
+            "created_at": now,
+            "code_queried": lookup.code[:_LOGGED_CODE_LENGTH],
+            "certificate_id": lookup.certificate.id if lookup.certificate else None,
+            "outcome": lookup.outcome(today),
+            "channel": channel,
+            "account_id": caller.account_id,
+            "ip_hash": None if caller.account_id else caller.ip_hash,
+        }
+        for lookup in lookups
+    ]
+    if rows:
+        session.execute(insert(VerificationLog), rows)
+
+
+@dataclass
+class Verification:
+    """One code's answer, in the API's terms, worked out before the log is committed (so
+    reading it never reloads the certificate)."""
+
+    code: str
+    status: str
+    certificate: Certificate | None
+    record: dict | None = None
+    meets_requirement: bool | None = None
+    reasons: list[str] = field(default_factory=list)
+    certificate_id: int | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.certificate is not None
+
+    def as_json(self) -> dict:
+        """The API.md result object (`code` echoed as sent)."""
+        return {
+            "code": self.code,
+            "found": self.found,
+            "status": self.status,
+            "meets_requirement": self.meets_requirement,
+            "reasons": self.reasons,
+            "certificate": self.record,
+        }
+
+
+def judge(lookup: Lookup, requirement: Requirement | None, today: date) -> Verification:
+    """A look-up's status and record, and whether it meets the requirement (reasons if not)."""
+    status = lookup.outcome(today)
+    certificate = lookup.certificate
+    if certificate is None:
+        message = MISTYPED_MESSAGE if lookup.mistyped else NOT_FOUND_MESSAGE
+        return Verification(lookup.code, status, None, reasons=[message])
+    answer = Verification(lookup.code, status, certificate, certificate_view(certificate, today),
+                          certificate_id=certificate.id)
+    if requirement is not None:
+        result = requirements.check(certificate, requirement, requirement.valid_on or today)
+        answer.meets_requirement, answer.reasons = result.meets, result.reasons
+    return answer
+
+
+def verify_codes(session: Session, texts: Sequence[str], requirement: Requirement | None, *,
+                 today: date, now: datetime, channel: str, caller: Caller) -> list[Verification]:
+    """Verify many codes at once (one query, one log insert), answers in the order sent."""
+    lookups = find_many(session, texts)
+    answers = [judge(lookup, requirement, today) for lookup in lookups]
+    log_lookups(session, lookups, today=today, now=now, channel=channel, caller=caller)
+    session.commit()
+    return answers
+
+
+def verify_code(session: Session, text: str, requirement: Requirement | None = None, *,
+                today: date, now: datetime, channel: str, caller: Caller) -> Verification:
+    """Verify one code (and optionally check a requirement); logs the look-up either way,
+    then raises MistypedCode or NotFound when nothing matched."""
+    answer = verify_codes(session, [text or ""], requirement, today=today, now=now,
+                          channel=channel, caller=caller)[0]
+    if answer.status == "mistyped":
+        raise MistypedCode()
+    if answer.status == "not_found":
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return answer

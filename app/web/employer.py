@@ -1,5 +1,123 @@
-"""Pages for the employer audience."""
+"""Pages for the employer audience: bulk checks and the organisation's watch list."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.employer import BulkCheckForm, RemoveForm, SaveManyForm, WatchForm
+from app.models.base import utcnow
+from app.security import bulk_limit
+from app.services import bulk_checks, requirements, verification, watchlist
+from app.services.clock import local_date
+from app.services.errors import Invalid
+from app.web.access import role_required
 
 bp = Blueprint("employer", __name__)
+
+
+def _today():
+    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+
+
+def _within_days() -> int | None:
+    value = request.args.get("within", "")
+    return int(value) if value in {str(days) for days in watchlist.EXPIRY_WINDOWS} else None
+
+
+def _current_account_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _csv_download(text: str, filename: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+@bp.get("/employer")
+@role_required("employer")
+def dashboard():
+    """The watch list, soonest expiry first, with the 30/60/90-day filters."""
+    within = _within_days()
+    lines = None
+    if current_user.organisation_id is not None:
+        lines = watchlist.watch_list(db.session, current_user, _today(), within)
+    return render_template("employer/dashboard.html", lines=lines, within=within,
+                           windows=watchlist.EXPIRY_WINDOWS, watch_form=WatchForm(),
+                           organisation=current_user.organisation)
+
+
+@bp.get("/employer/watch-list.csv")
+@role_required("employer")
+def watch_list_csv():
+    """The watch list (as filtered) as a CSV download."""
+    lines = watchlist.watch_list(db.session, current_user, _today(), _within_days())
+    return _csv_download(bulk_checks.watch_list_csv(lines), "watch-list.csv")
+
+
+@bp.post("/employer/watch-list")
+@role_required("employer")
+def save_to_watch_list():
+    """Save one code (the dashboard's form) or the rows ticked on a bulk check's results."""
+    form = SaveManyForm() if "batch" in request.form else WatchForm()
+    if not form.validate():
+        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        return redirect(url_for("employer.dashboard"))
+    picked = form.picked() if isinstance(form, SaveManyForm) else [
+        (form.code.data, form.employee_name.data)]
+    results = watchlist.save(db.session, current_user, picked, today=_today(), now=utcnow())
+    for result in results:
+        flash(f"{result.code}: {result.message}",
+              "success" if result.outcome == "saved" else "error")
+    return redirect(url_for("employer.dashboard"))
+
+
+@bp.post("/employer/watch-list/<int:entry_id>/remove")
+@role_required("employer")
+def remove_from_watch_list(entry_id: int):
+    if RemoveForm().validate():
+        watchlist.remove(db.session, current_user, entry_id)
+        flash("Removed from your watch list.", "success")
+    return redirect(url_for("employer.dashboard"))
+
+
+@bp.get("/employer/checks")
+@role_required("employer")
+def checks():
+    """The bulk check form: upload a CSV or paste a list."""
+    return render_template("employer/checks.html", form=BulkCheckForm(),
+                           max_codes=bulk_checks.MAX_CODES)
+
+
+def _checks_refused(form: BulkCheckForm, problem: str):
+    return render_template("employer/checks.html", form=form, problem=problem,
+                           max_codes=bulk_checks.MAX_CODES), 422
+
+
+@bp.post("/employer/checks")
+@role_required("employer")
+@bulk_limit(_current_account_id)
+def run_checks():
+    """Verify the uploaded or pasted codes; answer as a table, or as CSV when asked."""
+    form = BulkCheckForm()
+    if not form.validate():
+        return _checks_refused(form, "Please correct the form.")
+    try:
+        rows = bulk_checks.parse_codes(form.codes_source())
+    except Invalid as error:
+        return _checks_refused(form, error.message)
+    except (UnicodeDecodeError, ValueError):
+        return _checks_refused(form, "Upload a CSV file saved as UTF-8 text.")
+    today = _today()
+    preset = requirements.PRESETS.get(form.requirement.data)
+    answers = verification.verify_codes(
+        db.session, [row.code for row in rows],
+        requirements.parse_requirement(preset.name, today) if preset else None, today=today,
+        now=utcnow(), channel="bulk", caller=verification.Caller(account_id=current_user.id))
+    checked = bulk_checks.checked_rows(rows, answers)
+    if request.form.get("download"):
+        return _csv_download(bulk_checks.results_csv(checked), "verification-results.csv")
+    return render_template("employer/results.html", checked=checked, form=form, preset=preset,
+                           source=bulk_checks.codes_csv(rows))

@@ -1,0 +1,78 @@
+"""Security headers on every answer, and HTTPS forcing where the configuration asks for it.
+
+A small after_request rather than a library: the pages need no scripts, styles come from
+/static, and the public verification page must never be framed by another site (so a
+look-alike cannot wrap a genuine "VALID" banner around its own content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, redirect, request
+from flask_limiter.util import get_remote_address
+
+from app.extensions import limiter
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+HSTS_SECONDS = 31536000
+
+
+def security_headers(response: Response) -> Response:
+    """Add the standard headers unless a view already chose its own."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Verification URLs carry certificate codes: never send them to other sites.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
+def register_security(app: Flask) -> None:
+    """Security headers everywhere; with FORCE_HTTPS, redirect plain HTTP and send HSTS."""
+    app.after_request(security_headers)
+    if not app.config.get("FORCE_HTTPS"):
+        return
+
+    @app.before_request
+    def require_https():
+        if request.is_secure:
+            return None
+        return redirect(request.url.replace("http://", "https://", 1), code=308)
+
+    @app.after_request
+    def strict_transport_security(response: Response) -> Response:
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains"
+            )
+        return response
+
+
+def _account_or_address(account_id: int | None) -> str:
+    return f"account:{account_id}" if account_id is not None else f"ip:{get_remote_address()}"
+
+
+def public_lookup_limit(exempt_when: Callable[[], bool] | None = None):
+    """The per-IP budget (RATELIMIT_PUBLIC) shared by every public look-up of a code:
+    the JSON record, the requirement check and the verification pages."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_PUBLIC"],
+                                scope="certificate-lookup", exempt_when=exempt_when)
+
+
+def bulk_limit(account_id: Callable[[], int | None]):
+    """The per-account budget (RATELIMIT_BULK) for bulk verifications."""
+    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_BULK"],
+                                scope="bulk-verification",
+                                key_func=lambda: _account_or_address(account_id()))

@@ -1,0 +1,150 @@
+"""The public verification pages: the banner, the record, mistyped versus unknown codes,
+the requirement check, the log, rate limits and security headers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app.extensions import db as _db
+from app.models import VerificationLog
+from app.models.base import utcnow
+from app.services.codes import generate_code
+from tests import factories
+
+
+def one_changed(code: str) -> str:
+    return ("Z" if code[0] != "Z" else "Y") + code[1:]
+
+
+def heartsaver_card(**fields):
+    course = factories.CourseFactory(code="HS-CPR-AED", title="AHA Heartsaver CPR AED",
+                                     level="lay_rescuer", topics_mask=0b1001,
+                                     guidelines_mask=0b101)
+    fields.setdefault("expires_on", date.today() + timedelta(days=400))
+    return factories.CertificateFactory(course=course, **fields)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_qr_link_shows_a_valid_banner_and_what_an_employer_needs(client, db):
+    holder = factories.learner(full_name="Dana Reyes", email="dana.reyes@example.test")
+    card = factories.CertificateFactory(holder=holder, instructor_name="Ivy Stone",
+                                        expires_on=date.today() + timedelta(days=400))
+    response = client.get(f"/verify/{card.code}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert 'class="banner banner-valid"' in page and ">VALID<" in page
+    for shown in ("Dana Reyes", card.course_title, "Healthcare Provider (BLS)", "AHA, ECC",
+                  card.issued_on.isoformat(), card.expires_on.isoformat(),
+                  "Lifeline Training Center", "Ivy Stone", card.code):
+        assert shown in page
+    assert "dana.reyes@example.test" not in page
+    assert f"/{card.id}" not in page.replace(card.code, "")
+    log = db.session.query(VerificationLog).one()
+    assert (log.channel, log.outcome, log.certificate_id) == ("qr", "valid", card.id)
+
+
+def test_expired_card_shows_expired(client):
+    card = factories.CertificateFactory(issued_on=date.today() - timedelta(days=800),
+                                        expires_on=date.today() - timedelta(days=3))
+    page = text_of(client.get(f"/verify/{card.code}"))
+    assert "banner-expired" in page and ">EXPIRED<" in page
+
+
+def test_revoked_card_shows_the_reason_and_the_replacement(client, db):
+    old = factories.CertificateFactory(revoked_at=utcnow(), revoked_reason="Name misspelt")
+    new = factories.CertificateFactory(holder=old.holder, course=old.course, replaces=old)
+    page = text_of(client.get(f"/verify/{old.code}"))
+    assert "banner-revoked" in page and ">REVOKED<" in page
+    assert "Name misspelt" in page
+    assert f'href="/verify/{new.code}"' in page
+
+
+def test_awarding_bodys_card_id_is_labelled_as_its_own(client):
+    card = factories.CertificateFactory(external_issuer="AHA", external_id="215401234567")
+    page = text_of(client.get(f"/verify/{card.code}"))
+    assert "Awarding body&#39;s own card id" in page or "Awarding body's own card id" in page
+    assert "215401234567" in page and "not by this training center" in page
+
+
+def test_one_character_changed_says_mistyped_not_unknown(client):
+    card = factories.CertificateFactory()
+    mistyped = client.get(f"/verify/{one_changed(card.code)}")
+    assert mistyped.status_code == 400
+    assert "This code looks mistyped — check the characters" in text_of(mistyped)
+    unknown = client.get(f"/verify/{generate_code()}")
+    assert unknown.status_code == 404
+    assert "No certificate has this code" in text_of(unknown)
+    assert "mistyped" not in text_of(unknown).lower().replace("mistyped_code", "")
+
+
+def test_form_answers_on_the_page_and_logs_the_web_channel(client, db):
+    card = factories.CertificateFactory()
+    assert "Certificate code" in text_of(client.get("/verify"))
+    typed = card.code.lower().replace("-", " ")
+    response = client.get("/verify", query_string={"code": typed})
+    assert response.status_code == 200 and ">VALID<" in text_of(response)
+    assert db.session.query(VerificationLog).one().channel == "web"
+    assert client.get("/verify", query_string={"code": "x" * 101}).status_code == 422
+
+
+def test_heartsaver_checked_against_bls_does_not_meet_with_reasons(client):
+    card = heartsaver_card()
+    response = client.get(f"/verify/{card.code}", query_string={"preset": "bls"})
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "No — does not meet BLS (healthcare provider CPR)" in page
+    assert "Level is Lay Rescuer; this requirement needs Healthcare Provider (BLS)." in page
+    assert "Missing topics: child CPR, infant CPR." in page
+    workplace = text_of(client.get(f"/verify/{card.code}",
+                                   query_string={"preset": "workplace_cpr_aed"}))
+    assert "Yes — meets Workplace CPR and AED" in workplace
+
+
+def test_custom_requirement_with_a_date(client):
+    card = heartsaver_card(expires_on=date(2030, 1, 31))
+    query = {"preset": "custom", "level": "lay_rescuer", "topics": ["adult_cpr", "aed"],
+             "valid_on": "2030-03-01"}
+    page = text_of(client.get(f"/verify/{card.code}", query_string=query))
+    assert "does not meet your custom requirement" in page
+    assert "Expired on 2030-01-31." in page
+    empty = text_of(client.get(f"/verify/{card.code}", query_string={"preset": "custom"}))
+    assert "Tick at least one topic" in empty
+
+
+def test_verification_page_cannot_be_framed_and_sends_security_headers(client):
+    card = factories.CertificateFactory()
+    for path in (f"/verify/{card.code}", "/verify", "/"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+    assert client.get(f"/verify/{card.code}").headers["Cache-Control"] == "no-store"
+
+
+def test_https_is_forced_only_when_configured(client, app_factory):
+    assert client.get("/verify").status_code == 200
+    forced = app_factory(FORCE_HTTPS=True).test_client()
+    response = forced.get("/verify?code=ABC")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://localhost/verify?code=ABC"
+    secure = forced.get("/verify", base_url="https://localhost")
+    assert secure.status_code == 200
+    assert "max-age=" in secure.headers["Strict-Transport-Security"]
+
+
+def test_public_pages_are_rate_limited_per_address(app_factory):
+    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute")
+    client = limited.test_client()
+    with limited.app_context():
+        code = factories.CertificateFactory().code
+        _db.session.remove()
+    assert client.get("/verify").status_code == 200  # the empty form costs nothing
+    assert [client.get(f"/verify/{code}").status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/verify", query_string={"code": code})
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert client.get("/verify").status_code == 200
