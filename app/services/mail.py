@@ -36,7 +36,7 @@ ATTACHMENT_BUILDERS = {
 }
 # kind -> "module:function" with signature (session, notification, config) -> dict of extra keys
 CONTEXT_BUILDERS = {
-    "renewal_reminder": "app.services.reminders:mail_context",
+    "renewal_reminder": "app.services.reminder_mail:mail_context",
 }
 UNSUBSCRIBE_SALT = "lifeline-unsubscribe-reminders"
 SMTP_TIMEOUT_SECONDS = 30

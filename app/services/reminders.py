@@ -1,20 +1,35 @@
 """Renewal reminders (DESIGN.md rule 6): which certificates get which window's reminder, once.
 
 A sweep works one window at a time over the certificates expiring inside that window's range
-of days, with set-based SQL: one aggregate query counts the candidates by skip reason and one
-INSERT ... SELECT per slice of expiry days writes the due reminders, ignoring conflicts on the unique
-(certificate, kind, window) constraint. Nothing is read first and written later, so two sweeps
-at once (or one run twice) can never write a window twice, and no certificate is ever loaded.
+of days, in slices of a few expiry days, with set-based SQL: each slice judges its candidates
+(due, or the first skip reason) and INSERT ... SELECTs the due reminders, ignoring conflicts on
+the unique (certificate, kind, window) constraint — on PostgreSQL in one statement (a
+materialised CTE feeding the insert and the skip counts), on SQLite in two. Nothing is read
+first and written later, so two sweeps at once (or one run twice) never write a window twice,
+and no certificate is ever loaded into Python.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, and_, case, cast, exists, false, func, literal, not_, select, true
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -22,7 +37,7 @@ from app.models import Certificate, ClassSession, Course, Enrollment, Notificati
 from app.models.base import utcnow
 from app.models.vocab import LEVELS
 from app.services import audit, notifications
-from app.services.clock import day_start_utc, local_date, local_moment
+from app.services.clock import day_start_utc, local_date
 
 KIND = "renewal_reminder"
 SKIP_REASONS = ("already_sent", "revoked", "replaced", "inactive", "opted_out", "renewed",
@@ -79,13 +94,14 @@ def center_today(now: datetime, zone_name: str) -> date:
     return local_date(now, zone_name)
 
 
-def _level_rank(column):
+def level_rank_sql(column):
+    """SQL: a level as its rank (lay rescuer 0, healthcare provider 1), for comparisons."""
     return case({level: rank for rank, level in enumerate(LEVELS)}, value=column)
 
 
 def _covers(level_column, topics_column):
     """SQL: a level and topics at least those of the certificate being swept."""
-    return and_(_level_rank(level_column) >= _level_rank(Certificate.level),
+    return and_(level_rank_sql(level_column) >= level_rank_sql(Certificate.level),
                 topics_column.op("&")(Certificate.topics_mask) == Certificate.topics_mask)
 
 
@@ -137,14 +153,70 @@ def due_query(today: date, windows: Iterable[int], zone_name: str):
     return parts[0].union_all(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
-def _insert(session: Session, rows):
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Notification).from_select(
-        ["kind", "event_key", "recipient_id", "recipient_email", "subject_type", "subject_id",
-         "certificate_id", "reminder_window", "context", "status", "attempts",
-         "next_attempt_at", "created_at"], rows,
-    ).on_conflict_do_nothing().returning(Notification.id)
+INSERT_COLUMNS = ["kind", "event_key", "recipient_id", "recipient_email", "subject_type",
+                  "subject_id", "certificate_id", "reminder_window", "context", "status",
+                  "attempts", "next_attempt_at", "created_at"]
+
+
+def _reason(reasons):
+    """SQL: the first skip reason that holds for a candidate, NULL when it is due."""
+    return case(*[(condition, literal(name)) for name, condition in reasons], else_=None)
+
+
+def _reminder_row(certificate_id, holder_id, email, window: int, now: datetime):
+    """SELECT of one outbox row (INSERT_COLUMNS) built from a candidate's columns."""
+    return select(
+        literal(KIND), literal(f"{KIND}:") + cast(certificate_id, String) + literal(f":{window}"),
+        holder_id, email, literal("certificate"), certificate_id, certificate_id, literal(window),
+        literal({}, Notification.context.type), literal("pending"), literal(0),
+        literal(now, Notification.next_attempt_at.type), literal(now, Notification.created_at.type),
+    )
+
+
+def _count_reasons(session: Session, first_day: date, last_day: date, reasons) -> Counter:
+    """Candidates by skip reason; the key None counts the due ones."""
+    judged = _candidates(select(_reason(reasons).label("reason")), first_day, last_day).subquery()
+    return Counter(dict(session.execute(select(judged.c.reason, func.count())
+                                        .group_by(judged.c.reason)).all()))
+
+
+def _queue_batch_sqlite(session: Session, window: int, first_day: date, last_day: date,
+                        reasons, now: datetime) -> tuple[Counter, list[int]]:
+    """Count the skips, then INSERT ... SELECT the due rows, ignoring conflicts."""
+    skipped = _count_reasons(session, first_day, last_day, reasons)
+    skipped.pop(None, None)
+    rows = _candidates(_reminder_row(Certificate.id, Certificate.holder_id, User.email, window, now),
+                       first_day, last_day).where(*[not_(condition) for _, condition in reasons])
+    insert = sqlite.insert(Notification).from_select(INSERT_COLUMNS, rows)
+    return skipped, list(session.scalars(insert.on_conflict_do_nothing().returning(Notification.id)))
+
+
+def _queue_batch_postgresql(session: Session, window: int, first_day: date, last_day: date,
+                            reasons, now: datetime) -> tuple[Counter, list[int]]:
+    """One statement: judge the candidates once, insert the due ones, count the skipped ones."""
+    judged = _candidates(select(Certificate.id.label("certificate_id"), Certificate.holder_id,
+                                User.email, _reason(reasons).label("reason")),
+                         first_day, last_day).cte("judged").prefix_with("MATERIALIZED")
+    rows = _reminder_row(judged.c.certificate_id, judged.c.holder_id, judged.c.email, window,
+                         now).where(judged.c.reason.is_(None))
+    inserted = (postgresql.insert(Notification).from_select(INSERT_COLUMNS, rows)
+                .on_conflict_do_nothing().returning(Notification.id).cte("inserted"))
+    skipped = (select(judged.c.reason, func.count().label("candidates"))
+               .where(judged.c.reason.is_not(None)).group_by(judged.c.reason).subquery())
+    by_reason, ids = session.execute(select(
+        select(func.json_object_agg(skipped.c.reason, skipped.c.candidates)).scalar_subquery(),
+        select(func.array_agg(inserted.c.id)).scalar_subquery(),
+    )).one()
+    return Counter(by_reason or {}), list(ids or [])
+
+
+def _batches(span: WindowRange):
+    """The window's range cut into slices of at most BATCH_DAYS expiry days."""
+    day = span.first_day
+    while day <= span.last_day:
+        last = min(day + timedelta(days=BATCH_DAYS - 1), span.last_day)
+        yield day, last
+        day = last + timedelta(days=1)
 
 
 def sweep(session: Session, today: date, windows: Iterable[int], zone_name: str,
@@ -152,81 +224,33 @@ def sweep(session: Session, today: date, windows: Iterable[int], zone_name: str,
     """Queue every due reminder for `today` (a date in the center's zone); commits per window."""
     now = utcnow()
     upcoming_from = day_start_utc(today, zone_name)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    queue_batch = _queue_batch_postgresql if postgres else _queue_batch_sqlite
     summary = SweepSummary()
     for span in window_ranges(today, windows):
+        if postgres:
+            # The per-candidate subplans make the planner's estimate big enough to trigger JIT
+            # compilation, which costs more than running these queries.
+            session.execute(text("SET LOCAL jit = off"))
         reasons = _reasons(span.window, upcoming_from)
-        reason = case(*[(condition, literal(name)) for name, condition in reasons], else_=None)
-        judged = _candidates(select(reason.label("reason")), span.first_day,
-                             span.last_day).subquery()
-        due = 0
-        for name, count in session.execute(select(judged.c.reason, func.count())
-                                           .group_by(judged.c.reason)):
-            if name is None:
-                due = count
-            else:
-                summary.skipped[name] += count
+        queued: list[int] = []
+        for first_day, last_day in _batches(span):
+            if dry_run:
+                counts = _count_reasons(session, first_day, last_day, reasons)
+                queued += [0] * counts.pop(None, 0)
+                summary.skipped.update(counts)
+                continue
+            skipped, ids = queue_batch(session, span.window, first_day, last_day, reasons, now)
+            summary.skipped.update(skipped)
+            queued += ids
+        summary.queued[span.window] = len(queued)
         if dry_run:
-            summary.queued[span.window] = due
+            session.rollback()
             continue
-        summary.queued[span.window] = _queue_window(session, span, reasons, now)
+        if len(queued) <= NUDGE_LIMIT:
+            notifications.nudge_after_commit(session, queued)
+        session.commit()
     return summary
-
-
-def _queue_window(session: Session, span: WindowRange, reasons, now: datetime) -> int:
-    """INSERT ... SELECT the window's due reminders, a few expiry days per statement."""
-    conditions = [not_(condition) for _, condition in reasons]
-    event_key = (literal(f"{KIND}:") + cast(Certificate.id, String)
-                 + literal(f":{span.window}"))
-    inserted: list[int] = []
-    day = span.first_day
-    while day <= span.last_day:
-        last = min(day + timedelta(days=BATCH_DAYS - 1), span.last_day)
-        rows = _candidates(select(
-            literal(KIND), event_key, Certificate.holder_id, User.email, literal("certificate"),
-            Certificate.id, Certificate.id, literal(span.window), literal({}, Notification.context.type),
-            literal("pending"), literal(0), literal(now, Notification.next_attempt_at.type),
-            literal(now, Notification.created_at.type),
-        ), day, last).where(*conditions)
-        inserted += session.scalars(_insert(session, rows)).all()
-        day = last + timedelta(days=1)
-    if len(inserted) <= NUDGE_LIMIT:
-        notifications.nudge_after_commit(session, inserted)
-    session.commit()
-    return len(inserted)
-
-
-def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
-                      limit: int = 3) -> list[ClassSession]:
-    """Open upcoming sessions of an active, non-instructor course of the family that renews it."""
-    return list(session.scalars(
-        select(ClassSession).join(Course, Course.id == ClassSession.course_id)
-        .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
-               ClassSession.enrollment_closes_at > now,
-               Course.family == certificate.course_family, Course.active == true(),
-               Course.instructor_course == false(),
-               _level_rank(Course.level) >= LEVELS.index(certificate.level),
-               Course.topics_mask.op("&")(certificate.topics_mask) == certificate.topics_mask)
-        .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)
-    ).unique())
-
-
-def mail_context(session: Session, notification: Notification, config: Mapping) -> dict:
-    """What a reminder e-mail shows: the certificate, its expiry, and sessions that renew it."""
-    certificate = session.get(Certificate, notification.certificate_id)
-    now = utcnow()
-    today = center_today(now, config["CENTER_TIMEZONE"])
-    expiry = certificate.expires_on
-    sessions = [
-        {"title": class_session.course.title,
-         "starts": local_moment(class_session.starts_at, config["CENTER_TIMEZONE"])
-         .strftime("%a %b %-d, %Y, %-I:%M %p %Z"),
-         "location": class_session.location, "seats_left": class_session.seats_left,
-         "url": f"{config['PUBLIC_BASE_URL']}/sessions/{class_session.id}"}
-        for class_session in upcoming_renewals(session, certificate, now)
-    ]
-    return {"certificate": certificate, "days_left": max((expiry - today).days, 0),
-            "expires_label": f"{expiry:%A, %B} {expiry.day}, {expiry.year}",
-            "renewal_sessions": sessions}
 
 
 def stale_reason(session: Session, notification: Notification, today: date) -> str | None:

@@ -1,0 +1,51 @@
+"""What a renewal reminder e-mail shows: the certificate, its expiry, sessions that renew it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import false, select, true
+from sqlalchemy.orm import Session
+
+from app.models import Certificate, ClassSession, Course, Notification
+from app.models.base import utcnow
+from app.models.vocab import LEVELS
+from app.services.clock import local_moment
+from app.services.reminders import center_today, level_rank_sql
+
+
+def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
+                      limit: int = 3) -> list[ClassSession]:
+    """Open upcoming sessions of an active, non-instructor course of the family that renews it."""
+    return list(session.scalars(
+        select(ClassSession).join(Course, Course.id == ClassSession.course_id)
+        .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
+               ClassSession.enrollment_closes_at > now,
+               Course.family == certificate.course_family, Course.active == true(),
+               Course.instructor_course == false(),
+               level_rank_sql(Course.level) >= LEVELS.index(certificate.level),
+               Course.topics_mask.op("&")(certificate.topics_mask) == certificate.topics_mask)
+        .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)
+    ).unique())
+
+
+def mail_context(session: Session, notification: Notification, config: Mapping) -> dict:
+    """What a reminder e-mail shows: the certificate, its expiry, and sessions that renew it."""
+    certificate = session.get(Certificate, notification.certificate_id)
+    now = utcnow()
+    today = center_today(now, config["CENTER_TIMEZONE"])
+    expiry = certificate.expires_on
+    sessions = [
+        {"title": class_session.course.title,
+         "starts": local_moment(class_session.starts_at, config["CENTER_TIMEZONE"])
+         .strftime("%a %b %-d, %Y, %-I:%M %p %Z"),
+         "location": class_session.location, "seats_left": class_session.seats_left,
+         "url": f"{config['PUBLIC_BASE_URL']}/sessions/{class_session.id}"}
+        for class_session in upcoming_renewals(session, certificate, now)
+    ]
+    return {"certificate": certificate, "days_left": max((expiry - today).days, 0),
+            "expires_label": f"{expiry:%A, %B} {expiry.day}, {expiry.year}",
+            "renewal_sessions": sessions}
+
+
