@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.services import requirements
 from app.services.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
@@ -28,9 +28,13 @@ class BulkCheckForm(FlaskForm):
                                validators=[Optional(), Length(max=MAX_UPLOAD_BYTES)])
     requirement = SelectField("Check against", choices=requirement_choices(), default="")
 
-    def validate_codes_text(self, field) -> None:
-        if not self.codes_file.data and not (field.data or "").strip():
-            raise ValidationError(f"Upload a CSV file or paste up to {MAX_CODES} codes.")
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.codes_file.data and not (self.codes_text.data or "").strip():
+            self.codes_text.errors = [f"Upload a CSV file or paste up to {MAX_CODES} codes."]
+            return False
+        return True
 
     def codes_source(self) -> str:
         """The uploaded file's text (UTF-8, a BOM allowed), or else the pasted text."""
