@@ -10,8 +10,9 @@ from app.api.access import current_api_user, roles_required
 from app.api.docs import documented, query_parameter
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import STRING, obj, ref
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models.base import utcnow
+from app.security import public_lookup_limit
 from app.services import cards, certification
 from app.services.clock import local_date
 from app.services.errors import Invalid
@@ -31,8 +32,7 @@ def center_today():
                                         "card size (default) or the card at actual size on a "
                                         "full A4 or Letter page")],
             errors=(400, 404, 422, 429))
-# The same per-IP budget (scope) as every other public look-up of a code.
-@limiter.shared_limit(lambda: current_app.config["RATELIMIT_PUBLIC"], scope="certificate-lookup")
+@public_lookup_limit()
 def wallet_card(code: str):
     paper = request.args.get("paper") or "card"
     if paper not in PAPERS:

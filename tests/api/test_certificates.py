@@ -114,3 +114,11 @@ def test_sessions_instructor_records_the_awarding_bodys_card_id(client, api_toke
     assert response.status_code == 200
     assert response.get_json()["external_card"] == {"issuer": "American Red Cross",
                                                     "id": "ARC-0012345"}
+
+
+def test_card_look_ups_share_the_public_rate_limit(app_factory, db):
+    certificate = factories.CertificateFactory()
+    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute").test_client()
+    answers = [limited.get(f"/api/v1/certificates/{certificate.code}/card.pdf").status_code
+               for _ in range(3)]
+    assert answers == [200, 200, 429]
