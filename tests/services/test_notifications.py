@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Notification
+from app.models import Certificate, Notification
 from app.models.base import utcnow
 from app.services import notifications
 from tests import factories
@@ -187,3 +187,14 @@ def test_concurrent_claimers_never_take_the_same_row(any_db_app):
 
     every = [notification_id for mine in taken for notification_id in mine]
     assert len(taken) == 4 and sorted(every) == sorted(ids)  # each row exactly once
+
+
+def test_a_reminder_delayed_past_the_expiry_date_is_skipped_not_sent(app, config):
+    (notification_id,) = queue()
+    certificate = db.session.get(Certificate, row(notification_id).certificate_id)
+    certificate.expires_on = date.today() - timedelta(days=2)
+    db.session.commit()
+    outbox = Outbox()
+
+    assert notifications.deliver(db.session, notification_id, outbox, config) == "skipped"
+    assert outbox.sent == [] and "expired" in row(notification_id).last_error
