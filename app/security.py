@@ -18,6 +18,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
+    # Style attributes (a chart's width, a scrolling table) cannot run code; <style> and
+    # stylesheets from elsewhere stay refused.
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "object-src 'none'",
     "base-uri 'self'",
@@ -39,6 +42,13 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def _is_https() -> bool:
+    # Behind a TLS-terminating proxy the app sees plain HTTP plus X-Forwarded-Proto. A
+    # client faking the header only spares itself the redirect, so trusting it is harmless.
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.is_secure or forwarded == "https"
+
+
 def register_security(app: Flask) -> None:
     """Security headers everywhere; with FORCE_HTTPS, redirect plain HTTP and send HSTS."""
     app.after_request(security_headers)
@@ -47,13 +57,13 @@ def register_security(app: Flask) -> None:
 
     @app.before_request
     def require_https():
-        if request.is_secure:
+        if _is_https():
             return None
         return redirect(request.url.replace("http://", "https://", 1), code=308)
 
     @app.after_request
     def strict_transport_security(response: Response) -> Response:
-        if request.is_secure:
+        if _is_https():
             response.headers.setdefault(
                 "Strict-Transport-Security", f"max-age={HSTS_SECONDS}; includeSubDomains"
             )

@@ -135,6 +135,8 @@ def test_https_is_forced_only_when_configured(client, app_factory):
     secure = forced.get("/verify", base_url="https://localhost")
     assert secure.status_code == 200
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
+    behind_proxy = forced.get("/verify", headers={"X-Forwarded-Proto": "https"})
+    assert behind_proxy.status_code == 200
 
 
 def test_public_pages_are_rate_limited_per_address(app_factory):
