@@ -59,6 +59,7 @@ def watch_list_csv():
 
 @bp.post("/employer/watch-list")
 @role_required("employer")
+@bulk_limit(_current_account_id)  # saving looks codes up: the same budget as bulk checks
 def save_to_watch_list():
     """Save one code (the dashboard's form) or the rows ticked on a bulk check's results."""
     form = SaveManyForm() if "batch" in request.form else WatchForm()
