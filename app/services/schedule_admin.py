@@ -4,6 +4,7 @@ transaction with its mail and audit trail."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,6 +17,20 @@ from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
 
 CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at")
 MAX_SERIES = 26
+
+
+def one_transaction(use_case):
+    """Roll the transaction back when the use case refuses, so no half-change or lock lingers."""
+
+    @wraps(use_case)
+    def run(session: Session, *args, **kwargs):
+        try:
+            return use_case(session, *args, **kwargs)
+        except Exception:
+            session.rollback()
+            raise
+
+    return run
 
 
 def schedule_weekly_series(session: Session, actor: User, *, course: Course, instructor: User,
@@ -75,6 +90,7 @@ def _apply_times(class_session: ClassSession, wanted: dict) -> None:
     class_session.enrollment_closes_at = closes_at
 
 
+@one_transaction
 def update_session(session: Session, actor: User, class_session: ClassSession, changes: dict,
                    now: datetime) -> ClassSession:
     """Change capacity, instructor, place or times; raising the capacity promotes from the
@@ -140,6 +156,7 @@ def _enrollments(session: Session, class_session: ClassSession, statuses) -> lis
         .order_by(Enrollment.id)))
 
 
+@one_transaction
 def cancel_session(session: Session, actor: User, class_session: ClassSession, reason: str,
                    now: datetime) -> ClassSession:
     """Cancel a class: every enrolled and waitlisted learner is cancelled and told once, seats
@@ -183,6 +200,7 @@ def transfer_problem(source: Course, target: Course) -> str | None:
     return None
 
 
+@one_transaction
 def transfer_enrollment(session: Session, actor: User, enrollment_id: int, target_id: int,
                         now: datetime) -> Enrollment:
     """Move a learner to another session serving the same requirement, in one transaction:
@@ -235,9 +253,8 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     return new
 
 
-def transfer_targets(session: Session, old: Enrollment, now: datetime) -> list[ClassSession]:
-    """Upcoming sessions the enrollment could move to (same level, every topic covered)."""
-    source = old.session
+def transfer_targets(session: Session, source: ClassSession, now: datetime) -> list[ClassSession]:
+    """Upcoming sessions a learner of `source` could move to (same level, every topic covered)."""
     candidates = session.scalars(
         select(ClassSession).join(ClassSession.course)
         .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
@@ -245,3 +262,15 @@ def transfer_targets(session: Session, old: Enrollment, now: datetime) -> list[C
                Course.topics_mask.op("&")(source.course.topics_mask) == source.course.topics_mask)
         .order_by(ClassSession.starts_at).limit(50))
     return list(candidates)
+
+
+def schedule_listing(session: Session, since: datetime, limit: int = 200) -> list[ClassSession]:
+    """Sessions starting from `since`, in every status, soonest first."""
+    return list(session.scalars(select(ClassSession).where(ClassSession.starts_at >= since)
+                                .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)))
+
+
+def session_enrollments(session: Session, class_session: ClassSession) -> list[Enrollment]:
+    """Everyone holding a seat, an outcome or a waitlist place, in arrival order."""
+    return _enrollments(session, class_session, ("enrolled", "waitlisted", "passed", "failed",
+                                                 "no_show"))

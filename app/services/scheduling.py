@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +12,6 @@ from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit, authorisations
 from app.services.clock import day_start_utc
 from app.services.errors import Invalid, NotFound
-from datetime import timedelta
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,8 @@ def reactivate_user(session: Session, actor: User, user: User) -> None:
     user.active = True
     audit.record(session, actor, "user.reactivated", "user", user.id, email=user.email)
     session.commit()
+
+
+def active_instructors(session: Session) -> list[User]:
+    """Every active instructor, by name, for assignment choices."""
+    return search_users(session, role="instructor", include_inactive=False, limit=1000)

@@ -195,3 +195,27 @@ def test_a_series_that_would_run_past_a_lapse_schedules_nothing(db, app):
             starts_at=starts, ends_at=starts + timedelta(hours=2), location="Room 1",
             capacity=8, weeks=3, zone_name=app.config["CENTER_TIMEZONE"])
     assert db.session.scalars(select(ClassSession)).all() == []
+
+
+def test_every_staff_mail_renders_from_the_context_it_is_queued_with(db, app):
+    from app.services import authorisations, mail
+
+    source, holders, waitlist = full_session_with_waitlist(capacity=2, waiting=1)
+    target = factories.ClassSessionFactory(course=source.course, capacity=5)
+    admin = factories.admin()
+    new_start = source.starts_at + timedelta(days=1)
+    service.update_session(db.session, admin, source, {"starts_at": new_start,
+                                                       "ends_at": new_start + timedelta(hours=2)}, utcnow())
+    service.transfer_enrollment(db.session, admin, holders[0].id, target.id, utcnow())
+    service.cancel_session(db.session, admin, source, "Snow storm", utcnow())
+    instructor = factories.instructor()
+    authorisations.set_authorisation(db.session, admin, instructor, "bls",
+                                     utcnow().date() + timedelta(days=30))
+    authorisations.queue_lapse_reminders(db.session, utcnow().date())
+    expected = {"session_changed": "has changed", "enrollment_transferred": "moved you",
+                "session_cancelled": "Snow storm", "authorisation_reminder": "lapses on"}
+    for kind, phrase in expected.items():
+        notification = notifications_of(db, kind)[0]
+        context = mail.template_context(db.session, notification, app.config)
+        subject, text, html = mail.render(kind, context)
+        assert subject and phrase in text and phrase in html, kind

@@ -1,0 +1,75 @@
+"""Catalog pages: list, create, edit and (de)activate courses. Courses are never deleted."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.admin import ConfirmForm, CourseForm
+from app.models import Course
+from app.services import catalog
+from app.services.errors import Conflict, NotFound
+from app.web.access import role_required
+from app.web.admin import bp
+
+
+def get_course(course_id: int) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None:
+        raise NotFound("No course has this id.")
+    return course
+
+
+@bp.get("/courses")
+@role_required("admin")
+def courses():
+    return render_template("admin/courses.html", courses=catalog.list_courses(db.session, False),
+                           toggle_form=ConfirmForm())
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_course():
+    form = CourseForm()
+    if not form.validate_on_submit():
+        return render_template("admin/course_form.html", form=form, course=None), \
+            422 if form.is_submitted() else 200
+    try:
+        course = catalog.create_course(db.session, current_user, form.course_fields())
+    except Conflict as refusal:
+        form.code.errors.append(refusal.message)
+        return render_template("admin/course_form.html", form=form, course=None), 409
+    flash(f"Course {course.code} added to the catalog.", "success")
+    return redirect(url_for("admin.courses"))
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_course(course_id: int):
+    course = get_course(course_id)
+    form = CourseForm(obj=course)
+    if not form.is_submitted():
+        form.price.data = course.price_cents / 100
+    if not form.validate_on_submit():
+        return render_template("admin/course_form.html", form=form, course=course), \
+            422 if form.is_submitted() else 200
+    try:
+        catalog.update_course(db.session, current_user, course, form.course_fields())
+    except Conflict as refusal:
+        db.session.rollback()
+        form.code.errors.append(refusal.message)
+        return render_template("admin/course_form.html", form=form, course=course), 409
+    flash(f"Course {course.code} saved. Issued certificates keep their own details.", "success")
+    return redirect(url_for("admin.courses"))
+
+
+@bp.post("/courses/<int:course_id>/active")
+@role_required("admin")
+def toggle_course(course_id: int):
+    course = get_course(course_id)
+    if ConfirmForm().validate_on_submit():
+        catalog.set_course_active(db.session, current_user, course, not course.active)
+        state = "offered again" if course.active else "deactivated: no new sessions, hidden from the catalog"
+        flash(f"{course.code} {state}.", "success")
+    else:
+        flash("The form expired; please try again.", "error")
+    return redirect(url_for("admin.courses"))

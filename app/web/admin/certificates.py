@@ -1,0 +1,106 @@
+"""Certificate records: search, a certificate's full history, revoke, reissue, external card."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.admin import CertificateSearchForm, ReissueForm, RevokeForm
+from app.forms.instructor import ExternalCardForm
+from app.models import Certificate
+from app.models.base import utcnow
+from app.services import certification, records_search
+from app.services.errors import Conflict, Invalid, NotFound
+from app.web.access import role_required
+from app.web.admin import bp
+from app.web.admin.common import flash_form_errors, page_number, refusal_text, today
+
+CERTIFICATE_REFUSALS = (Conflict, Invalid)
+
+
+@bp.get("/certificates")
+@role_required("admin")
+def certificates():
+    form = CertificateSearchForm(request.args)
+    form.validate()
+    criteria = records_search.RecordFilter(
+        code=form.code.data or "", holder=form.holder.data or "", course_code=form.course.data or "",
+        issued_from=None if form.issued_from.errors else form.issued_from.data,
+        issued_to=None if form.issued_to.errors else form.issued_to.data,
+        status=form.status.data or "")
+    page = page_number()
+    rows, more = records_search.search_certificates(db.session, criteria, today(), page)
+    arguments = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("admin/certificates.html", form=form, certificates=rows, today=today(),
+                           page=page, more=more, arguments=arguments)
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@role_required("admin")
+def certificate_page(certificate_id: int):
+    record = records_search.certificate_record(db.session, certificate_id, today())
+    return render_template("admin/certificate.html", record=record, revoke_form=RevokeForm(),
+                           reissue_form=ReissueForm(data={"holder_name": record.certificate.holder_name}),
+                           card_form=ExternalCardForm(data={
+                               "issuer": record.certificate.external_issuer or "",
+                               "external_id": record.certificate.external_id or ""}))
+
+
+def get_certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFound("No certificate has this id.")
+    return certificate
+
+
+def back_to(certificate_id: int):
+    return redirect(url_for("admin.certificate_page", certificate_id=certificate_id))
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@role_required("admin")
+def revoke(certificate_id: int):
+    certificate = get_certificate(certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back_to(certificate_id)
+    try:
+        certification.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
+        flash(f"{certificate.code} revoked; verification now says so, and the holder is e-mailed.", "success")
+    except CERTIFICATE_REFUSALS as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+    return back_to(certificate_id)
+
+
+@bp.post("/certificates/<int:certificate_id>/reissue")
+@role_required("admin")
+def reissue(certificate_id: int):
+    certificate = get_certificate(certificate_id)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back_to(certificate_id)
+    try:
+        replacement = certification.reissue_certificate(db.session, current_user, certificate,
+                                                        form.holder_name.data, utcnow())
+    except CERTIFICATE_REFUSALS as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+        return back_to(certificate_id)
+    flash(f"Reissued as {replacement.code}; {certificate.code} is revoked and linked to it.", "success")
+    return back_to(replacement.id)
+
+
+@bp.post("/certificates/<int:certificate_id>/external-card")
+@role_required("admin")
+def external_card(certificate_id: int):
+    certificate = get_certificate(certificate_id)
+    form = ExternalCardForm()
+    if form.validate_on_submit():
+        certification.set_external_card(db.session, current_user, certificate, form.issuer.data,
+                                        form.external_id.data)
+        flash("The awarding body's card id is recorded.", "success")
+    else:
+        flash_form_errors(form)
+    return back_to(certificate_id)

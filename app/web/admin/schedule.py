@@ -1,0 +1,134 @@
+"""Schedule pages: the listing with authorisation flags, new sessions (single or weekly), and a
+session's page to change capacity, instructor, place or time, or cancel it."""
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
+from app.models import ClassSession, Course, User
+from app.models.base import utcnow
+from app.services import authorisations, catalog, enrollment, schedule_admin, scheduling, users_admin
+from app.services.clock import day_start_utc
+from app.services.errors import Conflict, Invalid, NotFound
+from app.web.access import role_required
+from app.web.admin import bp
+from app.web.admin.common import flash_form_errors, refusal_text, to_local, to_utc, today, zone_name
+
+
+def instructor_choices() -> list[tuple[int, str]]:
+    return [(u.id, f"{u.full_name} ({u.email})") for u in users_admin.active_instructors(db.session)]
+
+
+@bp.get("/sessions")
+@role_required("admin")
+def sessions():
+    since = day_start_utc(today() - timedelta(days=1), zone_name())
+    rows = schedule_admin.schedule_listing(db.session, since)
+    return render_template("admin/sessions.html", sessions=rows,
+                           flags=authorisations.schedule_flags(db.session, rows),
+                           waitlists=scheduling.waitlist_lengths(db.session, [s.id for s in rows]))
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_session():
+    form = SessionForm()
+    form.course.choices = [(c.id, f"{c.code} · {c.title}") for c in catalog.list_courses(db.session)]
+    form.instructor.choices = instructor_choices()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return render_template("admin/session_new.html", form=form), 422 if form.is_submitted() else 200
+    course, instructor = db.session.get(Course, form.course.data), db.session.get(User, form.instructor.data)
+    starts = to_utc(form.starts_at.data)
+    try:
+        created = schedule_admin.schedule_weekly_series(
+            db.session, current_user, course=course, instructor=instructor, starts_at=starts,
+            ends_at=starts + timedelta(minutes=form.duration_minutes.data or course.duration_minutes),
+            location=form.location.data.strip(), capacity=form.capacity.data or course.default_capacity,
+            weeks=form.weeks.data, zone_name=zone_name())
+    except Invalid as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+        return render_template("admin/session_new.html", form=form), 422
+    flash(f"Scheduled {len(created)} session{'s' if len(created) != 1 else ''} of {course.code}.", "success")
+    return redirect(url_for("admin.sessions"))
+
+
+def get_session(class_id: int) -> ClassSession:
+    class_session = db.session.get(ClassSession, class_id)
+    if class_session is None:
+        raise NotFound("No class session has this id.")
+    return class_session
+
+
+def change_form_for(class_session: ClassSession) -> SessionChangeForm:
+    form = SessionChangeForm(data={
+        "capacity": class_session.capacity, "instructor": class_session.instructor_id,
+        "location": class_session.location, "starts_at": to_local(class_session.starts_at),
+        "ends_at": to_local(class_session.ends_at),
+        "enrollment_closes_at": to_local(class_session.enrollment_closes_at)})
+    form.instructor.choices = instructor_choices()
+    return form
+
+
+def render_session(class_session: ClassSession, change_form=None, status: int = 200):
+    enrollments = schedule_admin.session_enrollments(db.session, class_session)
+    transfer_form = TransferForm()
+    transfer_form.target.choices = [
+        (s.id, f"{s.course.code} · {s.starts_at:%Y-%m-%d} · {s.location} · {s.seats_left} seats left")
+        for s in schedule_admin.transfer_targets(db.session, class_session, utcnow())]
+    return render_template(
+        "admin/session.html", class_session=class_session, enrollments=enrollments,
+        positions=enrollment.waitlist_positions(db.session, enrollments),
+        flag=authorisations.schedule_flags(db.session, [class_session]).get(class_session.id),
+        change_form=change_form or change_form_for(class_session),
+        cancel_form=CancelSessionForm(), transfer_form=transfer_form), status
+
+
+@bp.get("/sessions/<int:class_id>")
+@role_required("admin")
+def session_page(class_id: int):
+    return render_session(get_session(class_id))
+
+
+@bp.post("/sessions/<int:class_id>")
+@role_required("admin")
+def change_session(class_id: int):
+    class_session = get_session(class_id)
+    form = SessionChangeForm()
+    form.instructor.choices = instructor_choices()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return render_session(class_session, form, 422)
+    changes = {"capacity": form.capacity.data, "location": form.location.data.strip(),
+               "instructor": db.session.get(User, form.instructor.data),
+               **{name: to_utc(getattr(form, name).data)
+                  for name in ("starts_at", "ends_at", "enrollment_closes_at")}}
+    try:
+        schedule_admin.update_session(db.session, current_user, class_session, changes, utcnow())
+    except (Invalid, Conflict) as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+        return render_session(get_session(class_id), form, refusal.status)
+    flash("Session saved. Learners affected by the change are e-mailed.", "success")
+    return redirect(url_for("admin.session_page", class_id=class_id))
+
+
+@bp.post("/sessions/<int:class_id>/cancel")
+@role_required("admin")
+def cancel_session(class_id: int):
+    class_session = get_session(class_id)
+    form = CancelSessionForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return render_session(class_session, status=422)
+    try:
+        schedule_admin.cancel_session(db.session, current_user, class_session, form.reason.data, utcnow())
+    except (Invalid, Conflict) as refusal:
+        flash(refusal_text(refusal), "error")
+        return render_session(class_session, status=refusal.status)
+    flash("Session cancelled. Every enrolled and waitlisted learner is e-mailed once.", "success")
+    return redirect(url_for("admin.session_page", class_id=class_id))

@@ -1,0 +1,39 @@
+"""Moving a learner from one session to another that serves the same requirement."""
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.admin import TransferForm
+from app.models import Enrollment
+from app.models.base import utcnow
+from app.services import schedule_admin
+from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
+from app.web.access import role_required
+from app.web.admin import bp
+from app.web.admin.common import refusal_text
+
+
+@bp.post("/enrollments/<int:enrollment_id>/transfer")
+@role_required("admin")
+def transfer(enrollment_id: int):
+    old = db.session.get(Enrollment, enrollment_id)
+    if old is None:
+        raise NotFound("No enrollment has this id.")
+    source_id = old.session_id
+    form = TransferForm()
+    form.target.choices = [(s.id, "") for s in schedule_admin.transfer_targets(
+        db.session, old.session, utcnow())]
+    if not form.validate_on_submit():
+        flash("Choose a session to move the learner to.", "error")
+        return redirect(url_for("admin.session_page", class_id=source_id))
+    try:
+        moved = schedule_admin.transfer_enrollment(db.session, current_user, enrollment_id,
+                                                   form.target.data, utcnow())
+    except (Invalid, Conflict, AlreadyEnrolled) as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+        return redirect(url_for("admin.session_page", class_id=source_id))
+    where = "a seat" if moved.status == "enrolled" else "a waitlist place"
+    flash(f"{moved.learner.full_name} moved: {where} in the new session; they are e-mailed.", "success")
+    return redirect(url_for("admin.session_page", class_id=source_id))
