@@ -154,7 +154,8 @@ _LOG_COLUMNS = ("created_at", "code_queried", "certificate_id", "outcome", "chan
 
 def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now: datetime,
                 channel: str, caller: Caller) -> None:
-    """Add one VerificationLog row per look-up to the caller's transaction (one statement)."""
+    """Add one VerificationLog row per look-up to the caller's transaction, with one INSERT
+    whatever the number of look-ups."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel: {channel!r}")
     if not lookups:
@@ -241,11 +242,11 @@ def verify_codes(session: Session, texts: Sequence[str], requirement: Requiremen
     return answers
 
 
-def verify_code(session: Session, text: str, requirement: Requirement | None = None, *,
+def verify_code(session: Session, typed: str, requirement: Requirement | None = None, *,
                 today: date, now: datetime, channel: str, caller: Caller) -> Verification:
     """Verify one code (and optionally check a requirement); logs the look-up either way,
     then raises MistypedCode or NotFound when nothing matched."""
-    answer = verify_codes(session, [text or ""], requirement, today=today, now=now,
+    answer = verify_codes(session, [typed or ""], requirement, today=today, now=now,
                           channel=channel, caller=caller)[0]
     if answer.status == "mistyped":
         raise MistypedCode()
