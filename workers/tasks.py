@@ -13,7 +13,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import mail, notifications, reminders
+from app.services import authorisations, mail, notifications, reminders
 
 log = logging.getLogger(__name__)
 OUTBOX_BATCH = 50
@@ -55,4 +55,6 @@ def daily_reminders() -> None:
     summary = reminders.sweep(db.session, today, config["REMINDER_WINDOWS"],
                               config["CENTER_TIMEZONE"])
     log.info("renewal reminders for %s: %s", today, "; ".join(summary.lines()))
+    lapsing = authorisations.queue_lapse_reminders(db.session, today)
+    log.info("instructor authorisation reminders for %s: queued %s", today, lapsing)
     deliver_due.delay()

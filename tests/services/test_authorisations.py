@@ -103,3 +103,16 @@ def test_a_renewed_authorisation_is_reminded_again_before_its_new_date(db):
     assert authorisations.queue_lapse_reminders(db.session, today) == 1
     authorisations.set_authorisation(db.session, admin, instructor, "bls", today + timedelta(days=400))
     assert authorisations.queue_lapse_reminders(db.session, today + timedelta(days=350)) == 1
+
+
+def test_the_daily_sweep_queues_lapse_reminders(db, monkeypatch):
+    from workers import tasks
+
+    monkeypatch.setattr(tasks.deliver_due, "delay", lambda: None)
+    instructor = factories.instructor()
+    authorisations.set_authorisation(db.session, factories.admin(), instructor, "bls",
+                                     utcnow().date() + timedelta(days=10))
+    tasks.daily_reminders()
+    mails = db.session.scalars(select(Notification).where(
+        Notification.kind == "authorisation_reminder")).all()
+    assert [m.recipient_id for m in mails] == [instructor.id]
