@@ -101,23 +101,26 @@ def init_celery(flask_app: Flask, broker_url: str | None = None) -> Celery:
 @worker_process_init.connect
 def _fresh_connections_after_fork(**_) -> None:
     """A forked pool process must not share the parent's database connections."""
+    from celery import current_app as current_celery
+
     from app.extensions import db
 
-    app = _worker_app.get("flask")
-    if app is not None:
-        with app.app_context():
+    flask_app = getattr(current_celery, "flask_app", None)
+    if flask_app is not None:
+        with flask_app.app_context():
             db.engine.dispose(close=False)
 
 
-_worker_app: dict[str, Flask] = {}
+_worker_flask_app: list[Flask] = []
 
 
 def __getattr__(name: str):
+    """`workers.celery_app:celery` — the Celery app of a Flask app built on first use."""
     if name != "celery":
         raise AttributeError(name)
     from app import create_app
 
-    if "flask" not in _worker_app:
-        _worker_app["flask"] = create_app()
-    flask_app = _worker_app["flask"]
+    if not _worker_flask_app:
+        _worker_flask_app.append(create_app())
+    flask_app = _worker_flask_app[0]
     return flask_app.extensions.get("celery") or init_celery(flask_app)

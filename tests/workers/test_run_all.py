@@ -50,11 +50,12 @@ def test_web_worker_and_beat_run_on_the_embedded_default_and_stop_on_ctrl_c(app,
                               certificate_id=factories.CertificateFactory(holder=holder).id)
         db.session.commit()
         mail_dir = tmp_path / "mail"
-        (written,) = wait_until(lambda: list(mail_dir.glob("*.eml")), 20, "an .eml file")
+        (written,) = wait_until(lambda: list(mail_dir.glob("*.eml")), 30, "an .eml file")
         children = subprocess.run(["pgrep", "-P", str(supervisor.popen.pid)], capture_output=True,
                                   text=True).stdout.split()
     finally:
         status = supervisor.stop(signal.SIGINT, timeout=30)
+        print(supervisor.output()[-6000:])  # shown by pytest when the test fails
 
     message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
     assert message["To"].addresses[0].addr_spec == "ana@example.test"
