@@ -101,6 +101,7 @@ def celery_worker(env: dict[str, str], log_path: Path, *, beat: bool = False,
         yield process
     finally:
         process.stop()
+        print(process.output()[-4000:])  # shown by pytest when the test fails
 
 
 @contextmanager
