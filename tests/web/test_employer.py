@@ -190,3 +190,15 @@ def test_bulk_checks_on_the_page_are_limited_per_account(app_factory):
     answers = [client.post("/employer/checks", data={"codes_text": "ABC"}).status_code
                for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_a_renewed_card_is_shown_without_its_code(client, login):
+    login(factories.employer())
+    old = card(15)
+    client.post("/employer/watch-list", data={"code": old.code, "employee_name": "Gus"})
+    renewal = card(720, holder=old.holder, course=old.course,
+                   issued_on=date.today() - timedelta(days=1))
+    page = text_of(client.get("/employer"))
+    assert "Renewed — a newer card of the same kind" in page
+    assert renewal.expires_on.isoformat() in page and renewal.code not in page
+    assert "Gus" not in text_of(client.get("/employer?within=30"))
