@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import smtplib
 from datetime import date, timedelta
 from email import policy
 
@@ -92,6 +93,16 @@ def test_smtp_backend_hands_the_message_to_a_real_smtp_server(app, certificate):
         (received,) = sink.wait_for(1)
     assert received["To"] == "Rosa Parks-Lee <rosa@example.test>"
     assert received["X-Lifeline-Notification"]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_backend_logs_in_when_a_user_name_is_configured(app, certificate):
+    message = mail.compose(db.session, reminder_for(certificate), app.config)
+    with smtp_sink(login=("lifeline", "s3cret")) as sink:
+        with pytest.raises(smtplib.SMTPSenderRefused):  # the server demands a login
+            mail.SmtpBackend("127.0.0.1", sink.port).send(message)
+        mail.SmtpBackend("127.0.0.1", sink.port, username="lifeline", password="s3cret").send(message)
+        assert len(sink.wait_for(1)) == 1
 
 
 def test_backend_is_smtp_only_when_a_server_is_configured(app, tmp_path):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from email import policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -53,10 +54,19 @@ class Sink:
 
 
 @contextmanager
-def smtp_sink(delay: float = 0.0):
+def smtp_sink(delay: float = 0.0, login: tuple[str, str] | None = None):
+    """A running sink; with `login`, the server demands that user name and password."""
     sink = Sink(delay)
     sink.port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    options = {}
+    if login is not None:
+        def authenticate(server, session, envelope, mechanism, credentials):
+            accepted = (credentials.login.decode(), credentials.password.decode()) == login
+            return AuthResult(success=accepted)
+
+        options = {"authenticator": authenticate, "auth_required": True,
+                   "auth_require_tls": False}
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port, **options)
     controller.start()
     try:
         yield sink
