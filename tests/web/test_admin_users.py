@@ -54,3 +54,14 @@ def test_an_authorisation_is_recorded_from_the_user_page(db, login):
     client.post(f"/admin/users/{instructor.id}/instructor-number", data={"number": "AHA-12345"})
     db.session.expire_all()
     assert db.session.get(User, instructor.id).instructor_number == "AHA-12345"
+
+
+def test_a_deactivated_user_cannot_sign_in(db, login, app):
+    user = factories.learner(email="gone@example.test")
+    login(factories.admin()).post(f"/admin/users/{user.id}/active")
+    fresh_client = app.test_client()
+    response = fresh_client.post("/login", data={"email": "gone@example.test",
+                                                 "password": factories.DEFAULT_PASSWORD})
+    assert response.status_code == 401
+    with fresh_client.session_transaction() as cookie_session:
+        assert "_user_id" not in cookie_session

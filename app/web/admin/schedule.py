@@ -18,8 +18,12 @@ from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, refusal_text, to_local, to_utc, today, zone_name
 
 
-def instructor_choices() -> list[tuple[int, str]]:
-    return [(u.id, f"{u.full_name} ({u.email})") for u in users_admin.active_instructors(db.session)]
+def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
+    """Active instructors, plus the session's own (even if no longer active) so it can stay."""
+    people = users_admin.active_instructors(db.session)
+    if current is not None and current not in people:
+        people.append(current)
+    return [(u.id, f"{u.full_name} ({u.email})") for u in people]
 
 
 @bp.get("/sessions")
@@ -70,7 +74,7 @@ def change_form_for(class_session: ClassSession) -> SessionChangeForm:
         "location": class_session.location, "starts_at": to_local(class_session.starts_at),
         "ends_at": to_local(class_session.ends_at),
         "enrollment_closes_at": to_local(class_session.enrollment_closes_at)})
-    form.instructor.choices = instructor_choices()
+    form.instructor.choices = instructor_choices(class_session.instructor)
     return form
 
 
@@ -99,7 +103,7 @@ def session_page(class_id: int):
 def change_session(class_id: int):
     class_session = get_session(class_id)
     form = SessionChangeForm()
-    form.instructor.choices = instructor_choices()
+    form.instructor.choices = instructor_choices(class_session.instructor)
     if not form.validate_on_submit():
         flash_form_errors(form)
         return render_session(class_session, form, 422)
