@@ -100,7 +100,7 @@ CANCELLATION = obj({"reason": STRING}, ["reason"])
 
 @bp.patch("/sessions/<int:class_id>")
 @documented("Change a session's capacity, instructor, place or times", request=SESSION_CHANGE,
-            response=ref("Session"), errors=(404, 409))
+            response=ref("Session"), errors=(404, 409, 422))
 @roles_required("admin")
 def change_session(class_id: int):
     fields = FieldReader(json_body())
@@ -123,7 +123,7 @@ def change_session(class_id: int):
 
 @bp.post("/sessions/<int:class_id>/cancellation")
 @documented("Cancel a session; every enrolled and waitlisted learner is told",
-            request=CANCELLATION, response=ref("Session"), errors=(404, 409))
+            request=CANCELLATION, response=ref("Session"), errors=(404, 409, 422))
 @roles_required("admin")
 def cancel_session(class_id: int):
     fields = FieldReader(json_body())

@@ -200,6 +200,30 @@ def transfer_problem(source: Course, target: Course) -> str | None:
     return None
 
 
+def _checked_transfer(session: Session, enrollment_id: int, target_id: int,
+                      now: datetime) -> tuple[Enrollment, ClassSession]:
+    """The enrollment to move and the session to move it to, or the refusal."""
+    old = session.get(Enrollment, enrollment_id)
+    if old is None:
+        raise NotFound("No enrollment has this id.")
+    if old.status not in ("enrolled", "waitlisted"):
+        raise Conflict(f"This enrollment is {old.status}; only a seat or a waitlist place "
+                       f"can be transferred.")
+    target = session.get(ClassSession, target_id)
+    if target is None:
+        raise Invalid.field("target", "No class session has this id.")
+    if target.id == old.session_id:
+        raise Invalid.field("target", "Choose a different session.")
+    if target.status != "scheduled" or now >= target.starts_at:
+        raise Invalid.field("target", "The new session must be scheduled and not yet started.")
+    problem = transfer_problem(old.session.course, target.course)
+    if problem:
+        raise Invalid.field("target", problem)
+    if enrollment.active_enrollment(session, old.learner_id, target.id) is not None:
+        raise AlreadyEnrolled("The learner already holds a seat or waitlist place there.")
+    return old, target
+
+
 @one_transaction
 def transfer_enrollment(session: Session, actor: User, enrollment_id: int, target_id: int,
                         now: datetime) -> Enrollment:
@@ -207,26 +231,8 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     the old seat is freed and its waitlist promoted, the new session enrolls or waitlists
     them, and one mail says what changed. Answers the new enrollment."""
     enrollment.take_write_lock(session)
-    old = session.get(Enrollment, enrollment_id)
-    if old is None:
-        raise NotFound("No enrollment has this id.")
-    if old.status not in ("enrolled", "waitlisted"):
-        raise Conflict(f"This enrollment is {old.status}; only a seat or a waitlist place "
-                       f"can be transferred.")
-    source = old.session
-    target = session.get(ClassSession, target_id)
-    if target is None:
-        raise Invalid.field("target", "No class session has this id.")
-    if target.id == source.id:
-        raise Invalid.field("target", "Choose a different session.")
-    if target.status != "scheduled" or now >= target.starts_at:
-        raise Invalid.field("target", "The new session must be scheduled and not yet started.")
-    problem = transfer_problem(source.course, target.course)
-    if problem:
-        raise Invalid.field("target", problem)
-    if enrollment.active_enrollment(session, old.learner_id, target.id) is not None:
-        raise AlreadyEnrolled("The learner already holds a seat or waitlist place there.")
-    held_seat = old.status == "enrolled"
+    old, target = _checked_transfer(session, enrollment_id, target_id, now)
+    source, held_seat = old.session, old.status == "enrolled"
     old.status, old.cancelled_at, old.updated_at = "cancelled", now, now
     if held_seat:
         enrollment.release_seat(session, source.id)
@@ -236,9 +242,9 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     session.add(new)
     session.flush()
     new.learner, new.session = old.learner, target
-    position = enrollment.waitlist_position(session, new)
     context = enrollment.mail_context(new) | {
-        "learner_name": old.learner.full_name, "status": status, "waitlist_position": position,
+        "learner_name": old.learner.full_name, "status": status,
+        "waitlist_position": enrollment.waitlist_position(session, new),
         "from_course_title": source.course.title, "from_when": when_text(source),
         "from_location": source.location, "to_when": when_text(target)}
     notifications.enqueue(session, kind="enrollment_transferred", recipient=old.learner,
