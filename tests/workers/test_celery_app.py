@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Notification
+from app.models.base import utcnow
+from app.services import reminders
+from tests import factories
+from workers import tasks
 from workers.celery_app import celery_settings, init_celery
 
 
@@ -45,3 +55,18 @@ def test_tasks_run_inside_the_flask_app_context(app, tmp_path):
 
 def test_the_test_configuration_binds_no_celery_app(app):
     assert "celery" not in app.extensions
+
+
+def test_the_daily_task_sweeps_today_and_deliver_writes_the_eml_file(app, tmp_path):
+    app.config.update(BROKER_DIR=str(tmp_path / "broker"), MAIL_DIR=str(tmp_path / "mail"))
+    init_celery(app)
+    today = reminders.center_today(utcnow(), app.config["CENTER_TIMEZONE"])
+    certificate = factories.CertificateFactory(expires_on=today + timedelta(days=3))
+
+    tasks.daily_reminders.apply()
+    reminder = db.session.scalars(select(Notification)).one()
+    assert (reminder.certificate_id, reminder.reminder_window) == (certificate.id, 7)
+
+    assert tasks.deliver.apply(args=(reminder.id,)).get() == "sent"
+    assert tasks.deliver.apply(args=(reminder.id,)).get() == "not_due"
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
