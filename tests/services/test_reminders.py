@@ -277,30 +277,3 @@ def test_unsubscribing_turns_reminders_off_and_is_audited(app):
     assert reminders.opt_out(db.session, holder.id).reminders_opt_out is True
     assert reminders.opt_out(db.session, 999_999) is None
 
-
-def test_the_cli_prints_one_line_per_window_and_per_skip_reason(app):
-    expiring(10)
-    expiring(10, holder=factories.learner(reminders_opt_out=True))
-    runner = app.test_cli_runner()
-
-    result = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
-    again = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat()])
-
-    assert result.exit_code == 0
-    assert result.output.splitlines() == ["window 90: queued 0", "window 30: queued 1",
-                                          "window 7: queued 0", "window 0: queued 0",
-                                          "skipped opted_out: 1"]
-    assert "window 30: queued 0" in again.output and "skipped already_sent: 1" in again.output
-
-
-def test_the_cli_dry_run_writes_nothing_and_a_bad_date_is_one_line(app):
-    expiring(10)
-    runner = app.test_cli_runner()
-
-    dry = runner.invoke(args=["reminders", "run", "--today", TODAY.isoformat(), "--dry-run"])
-    bad = runner.invoke(args=["reminders", "run", "--today", "2026-02-30"])
-
-    assert dry.exit_code == 0 and "window 30: would queue 1" in dry.output
-    assert queued_windows() == []
-    assert bad.exit_code == 1
-    assert bad.output.strip() == "Error: --today '2026-02-30' is not a date in the form YYYY-MM-DD"
