@@ -88,9 +88,9 @@ def template_context(session: Session, notification: Notification, config: Mappi
         if notification.recipient_id else None,
         notification=notification,
     )
-    extra = _builder(CONTEXT_BUILDERS.get(notification.kind))
-    if extra is not None:
-        context.update(extra(session, notification, config))
+    kind_context = _builder(CONTEXT_BUILDERS.get(notification.kind))
+    if kind_context is not None:
+        context.update(kind_context(session, notification, config))
     return context
 
 
