@@ -2,15 +2,18 @@
 
 from flask import current_app, request
 
+from app import login_throttle
 from app.api import bp
 from app.api.access import token_required
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import MOMENT, STRING, obj
 from app.api.serializers import moment
+from app.errors import error_response
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import tokens
+from app.services.errors import RateLimited, Unauthenticated
 
 TOKEN_REQUEST = obj({"email": STRING, "password": STRING}, ["email", "password"])
 
@@ -24,9 +27,18 @@ def create_token():
     email = fields.string("email", max_length=254)
     password = fields.string("password", max_length=1000)
     fields.done()
-    raw_token, token = tokens.issue_token(
-        db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"]
-    )
+    wait = login_throttle.seconds_blocked(email)
+    if wait is not None:
+        refusal = RateLimited(login_throttle.wait_message(wait))
+        return error_response(refusal.status, refusal.code, refusal.message,
+                              headers={"Retry-After": str(wait)})
+    try:
+        raw_token, token = tokens.issue_token(
+            db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"]
+        )
+    except Unauthenticated:
+        login_throttle.record_failure(email)
+        raise
     return {"token": raw_token, "expires_at": moment(token.expires_at)}, 201
 
 

@@ -1,1 +1,55 @@
-"""API routes for enrollments (filled in by its issue)."""
+"""Enrollment over JSON: enroll, cancel, and the caller's own enrollments and certificates."""
+
+from flask import current_app
+
+from app.api import bp
+from app.api.access import current_api_user, roles_required
+from app.api.docs import documented
+from app.api.parsing import json_body
+from app.api.schemas import items_of, obj, ref
+from app.api.serializers import enrollment_json
+from app.extensions import db
+from app.models.base import utcnow
+from app.services import accounts
+from app.services import enrollment as enrollment_service
+from app.services.clock import local_date
+from app.services.verification import certificate_view
+
+
+@bp.post("/sessions/<int:class_id>/enrollments")
+@documented("Enroll in a session (or join its waitlist when it is full)", request=obj({}),
+            response=ref("Enrollment"), status=201, errors=(400, 404, 409, 422))
+@roles_required("learner")
+def create_enrollment(class_id: int):
+    json_body()  # the body carries nothing, but must not be malformed
+    enrollment = enrollment_service.enroll(db.session, current_api_user(), class_id, utcnow())
+    position = enrollment_service.waitlist_position(db.session, enrollment)
+    return enrollment_json(enrollment, position), 201
+
+
+@bp.delete("/enrollments/<int:enrollment_id>")
+@documented("Cancel an enrollment; the first waitlisted learner is promoted",
+            response=ref("Enrollment"), errors=(404, 409, 422))
+@roles_required("learner", "admin")
+def cancel_enrollment(enrollment_id: int):
+    enrollment = enrollment_service.cancel_enrollment(
+        db.session, current_api_user(), enrollment_id, utcnow())
+    return enrollment_json(enrollment, None)
+
+
+@bp.get("/me/enrollments")
+@documented("The caller's enrollments", response=items_of("Enrollment"))
+@roles_required("learner")
+def my_enrollments():
+    enrollments = enrollment_service.enrollments_of(db.session, current_api_user())
+    positions = enrollment_service.waitlist_positions(db.session, enrollments)
+    return {"items": [enrollment_json(e, positions.get(e.id)) for e in enrollments]}
+
+
+@bp.get("/me/certificates")
+@documented("The caller's certificates", response=items_of("Certificate"))
+@roles_required("learner")
+def my_certificates():
+    today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+    certificates = accounts.certificates_of(db.session, current_api_user())
+    return {"items": [certificate_view(certificate, today) for certificate in certificates]}

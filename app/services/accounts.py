@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import User
+from app.models import Certificate, User
 from app.models.base import utcnow
-from app.services import audit, passwords
+from app.services import audit, notifications, passwords
 from app.services.errors import Conflict, Invalid
 
 MIN_PASSWORD_LENGTH = 10
@@ -43,3 +47,131 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     if commit:
         session.commit()
     return user
+
+
+# --- Registration, password changes and resets, settings ------------------------------------
+
+RESET_LINK_MINUTES = 60
+_RESET_SALT = "lifeline.password-reset"
+
+
+def normalise_email(email: str) -> str:
+    """The address as stored: checked by email-validator, then lower-cased."""
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise Invalid.field("email", str(error)) from error
+    return checked.normalized.lower()
+
+
+def register(session: Session, *, email: str, full_name: str, password: str,
+             job_title: str | None = None) -> User:
+    """A learner signs up: checked e-mail, a password of at least ten characters; commits."""
+    return create_user(session, email=normalise_email(email), full_name=full_name,
+                       password=password, roles=["learner"],
+                       job_title=(job_title or "").strip() or None)
+
+
+def change_password(session: Session, user: User, current_password: str, new_password: str,
+                    now: datetime) -> None:
+    """Replace the password after checking the current one; commits."""
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise Invalid.field("current_password", "This is not your current password.")
+    _set_password(session, user, new_password, now)
+    audit.record(session, user, "user.password_changed", "user", user.id)
+    session.commit()
+
+
+def _set_password(session: Session, user: User, new_password: str, now: datetime) -> None:
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise Invalid.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = now
+
+
+def _fingerprint(user: User) -> str:
+    # Changes with every new password, so a used (or older) link stops working.
+    return hashlib.sha256((user.password_hash or "-").encode()).hexdigest()[:16]
+
+
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_RESET_SALT)
+
+
+def password_reset_token(user: User, now: datetime, secret_key: str) -> str:
+    """A signed link token naming the user, the current password and the time it was made."""
+    return _serializer(secret_key).dumps(
+        {"user": user.id, "password": _fingerprint(user), "at": int(now.timestamp())})
+
+
+def request_password_reset(session: Session, email: str, now: datetime,
+                           secret_key: str) -> None:
+    """Mail a reset link through the outbox when the account exists; says nothing either way."""
+    try:
+        user = user_by_email(session, normalise_email(email))
+    except Invalid:
+        return
+    if user is None or not user.active:
+        return
+    token = password_reset_token(user, now, secret_key)
+    notifications.enqueue(
+        session, kind="password_reset", recipient=user,
+        event_key=f"password_reset:{user.id}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
+        context={"reset_path": f"/reset-password/{token}",
+                 "valid_minutes": RESET_LINK_MINUTES},
+        subject=("user", user.id),
+    )
+    audit.record(session, None, "user.password_reset_requested", "user", user.id)
+    session.commit()
+
+
+def user_for_reset_token(session: Session, token: str, now: datetime,
+                         secret_key: str) -> User:
+    """The user a reset link is for; Invalid when it is forged, expired, or already used."""
+    refusal = Invalid.field("token", "This reset link is invalid, expired or already used. "
+                                     "Ask for a new one.")
+    try:
+        payload = _serializer(secret_key).loads(token)
+    except BadSignature as error:
+        raise refusal from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), int):
+        raise refusal
+    user = session.get(User, payload["user"])
+    age = now.timestamp() - float(payload.get("at", 0))
+    if (user is None or not user.active or payload.get("password") != _fingerprint(user)
+            or not 0 <= age <= RESET_LINK_MINUTES * 60):
+        raise refusal
+    return user
+
+
+def reset_password(session: Session, token: str, new_password: str, now: datetime,
+                   secret_key: str) -> User:
+    """Set a new password through a valid reset link (which then stops working); commits."""
+    user = user_for_reset_token(session, token, now, secret_key)
+    _set_password(session, user, new_password, now)
+    audit.record(session, user, "user.password_reset", "user", user.id)
+    session.commit()
+    return user
+
+
+def set_reminder_opt_out(session: Session, user: User, opt_out: bool) -> None:
+    """Turn renewal reminders off (True) or on again; commits."""
+    if user.reminders_opt_out != opt_out:
+        user.reminders_opt_out = opt_out
+        audit.record(session, user, "user.reminders_opt_out", "user", user.id, opt_out=opt_out)
+        session.commit()
+
+
+def certificates_of(session: Session, holder: User) -> list[Certificate]:
+    """The holder's certificates, newest first."""
+    return list(session.scalars(
+        select(Certificate).where(Certificate.holder_id == holder.id)
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password; None for any mismatch (same effort)."""
+    user = user_by_email(session, email)
+    password_ok = passwords.verify_password(user.password_hash if user else None, password)
+    return user if user is not None and password_ok and user.active else None

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES
@@ -256,3 +256,24 @@ def _notify(session: Session, kind: str, enrollment: Enrollment, context: dict) 
         event_key=f"{kind}:{enrollment.id}", context=context,
         subject=("enrollment", enrollment.id),
     )
+
+
+def enrollments_of(session: Session, learner: User) -> list[Enrollment]:
+    """Every enrollment of the learner, soonest class first, with its session loaded."""
+    return list(session.scalars(
+        select(Enrollment).join(Enrollment.session)
+        .where(Enrollment.learner_id == learner.id)
+        .options(contains_eager(Enrollment.session))
+        .order_by(ClassSession.starts_at, Enrollment.id)
+    ))
+
+
+def closed_reason(class_session: ClassSession, now: datetime) -> str | None:
+    """Why nobody can enroll in the session now, in plain words; None while it is open."""
+    if class_session.status == "cancelled":
+        return "This class has been cancelled."
+    if class_session.status == "completed" or now >= class_session.starts_at:
+        return "This class has already started."
+    if now >= class_session.enrollment_closes_at:
+        return "Enrollment for this class has closed."
+    return None

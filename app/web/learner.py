@@ -1,5 +1,86 @@
-"""Pages for the learner audience."""
+"""Pages for the learner audience: my classes and certificates, enroll and cancel buttons."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms.learner import ButtonForm, ReminderSettingsForm
+from app.models.base import utcnow
+from app.services import accounts
+from app.services import enrollment as enrollment_service
+from app.services.clock import local_date
+from app.services.errors import DomainError, NotFound
+from app.services.verification import certificate_view
+from app.web.access import role_required
 
 bp = Blueprint("learner", __name__)
+
+
+@bp.get("/me")
+@role_required("learner")
+def me():
+    """Upcoming classes, waitlist places, past classes, certificates and the reminder setting."""
+    now = utcnow()
+    enrollments = enrollment_service.enrollments_of(db.session, current_user)
+    upcoming = [e for e in enrollments if e.status != "cancelled" and e.session.ends_at > now]
+    past = [e for e in enrollments if e.status != "cancelled" and e.session.ends_at <= now]
+    today = local_date(now, current_app.config["CENTER_TIMEZONE"])
+    certificates = [certificate_view(c, today)
+                    for c in accounts.certificates_of(db.session, current_user)]
+    return render_template(
+        "learner/me.html", upcoming=upcoming, past=past[::-1], certificates=certificates,
+        positions=enrollment_service.waitlist_positions(db.session, upcoming), now=now,
+        button=ButtonForm(),
+        settings=ReminderSettingsForm(reminders=not current_user.reminders_opt_out))
+
+
+@bp.post("/sessions/<int:class_id>/enroll")
+@role_required("learner")
+def enroll(class_id: int):
+    try:
+        enrollment = enrollment_service.enroll(db.session, current_user, class_id, utcnow())
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        if enrollment.status == "enrolled":
+            flash("You're enrolled. A confirmation with a calendar invite is on its way.",
+                  "success")
+        else:
+            position = enrollment_service.waitlist_position(db.session, enrollment)
+            flash(f"The class is full: you're number {position} on the waitlist. "
+                  "We'll e-mail you if a seat opens up.", "success")
+    return redirect(url_for("public.session_page", class_id=class_id))
+
+
+@bp.get("/sessions/<int:class_id>/enroll")
+def enroll_page(class_id: int):
+    """Where sign-in sends a visitor who pressed Enroll: back to the class to press it again."""
+    return redirect(url_for("public.session_page", class_id=class_id))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/cancel")
+@role_required("learner")
+def cancel(enrollment_id: int):
+    try:
+        enrollment = enrollment_service.cancel_enrollment(db.session, current_user,
+                                                          enrollment_id, utcnow())
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Cancelled your place in {enrollment.session.course.title}.", "success")
+    return redirect(url_for("learner.me"))
+
+
+@bp.post("/me/reminders")
+@role_required("learner")
+def reminder_settings():
+    form = ReminderSettingsForm()
+    if form.validate_on_submit():
+        accounts.set_reminder_opt_out(db.session, current_user, not form.reminders.data)
+        flash("Renewal reminders are on." if form.reminders.data
+              else "Renewal reminders are off.", "success")
+    return redirect(url_for("learner.me"))

@@ -1,22 +1,53 @@
-"""Public pages: the catalog and class finder."""
+"""Public pages: the catalog, the "which class do I need?" finder and one session's page."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from app.extensions import db
+from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
-from app.services import catalog, scheduling
+from app.services import catalog, finder, scheduling
+from app.services import enrollment as enrollment_service
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index():
-    """The catalog and the upcoming classes."""
-    courses = catalog.list_courses(db.session)
-    upcoming, _ = scheduling.list_upcoming(
-        db.session, utcnow(), scheduling.SessionFilter(), current_app.config["CENTER_TIMEZONE"],
-        per_page=50,
+    """The finder, the upcoming classes it selects, and the catalog."""
+    form = FinderForm(request.args)
+    form.validate()  # a bad value is shown beside its field and otherwise ignored
+    answer = finder.find_classes(db.session, utcnow(), query=_finder_query(form), per_page=50,
+                                 zone_name=current_app.config["CENTER_TIMEZONE"])
+    return render_template("public/index.html", form=form, answer=answer,
+                           courses=catalog.list_courses(db.session), upcoming=answer.sessions,
+                           waitlist_lengths=answer.waitlist_lengths)
+
+
+def _finder_query(form: FinderForm) -> finder.FinderQuery:
+    def chosen(name: str):
+        field = form[name]
+        return None if field.errors or not field.data else field.data
+
+    return finder.FinderQuery(
+        audience=chosen("who"), preset=chosen("preset"), level=chosen("level"),
+        topics=(chosen("topic"),) if chosen("topic") else (),
+        sessions=scheduling.SessionFilter(
+            level=chosen("level"), topic=chosen("topic"), guideline=chosen("guideline"),
+            date_from=chosen("date_from"), date_to=chosen("date_to")),
     )
-    lengths = scheduling.waitlist_lengths(db.session, [s.id for s in upcoming])
-    return render_template("public/index.html", courses=courses, upcoming=upcoming,
-                           waitlist_lengths=lengths)
+
+
+@bp.get("/sessions/<int:class_id>")
+def session_page(class_id: int):
+    """A class: when, where, who teaches, seats left, and the Enroll button or why not."""
+    class_session = scheduling.get_session(db.session, class_id)
+    mine = position = None
+    if current_user.is_authenticated:
+        mine = enrollment_service.active_enrollment(db.session, current_user.id, class_id)
+        position = mine and enrollment_service.waitlist_position(db.session, mine)
+    waiting = scheduling.waitlist_lengths(db.session, [class_id]).get(class_id, 0)
+    return render_template(
+        "public/session.html", class_session=class_session, mine=mine, position=position,
+        waitlist_length=waiting, button=ButtonForm(),
+        closed=enrollment_service.closed_reason(class_session, utcnow()))

@@ -1,0 +1,1 @@
+"""WTForms for the web pages, one module per area (shape only; services decide policy)."""

@@ -1,0 +1,40 @@
+"""Forms of the learner's pages: the finder (a GET form) and the small POST buttons."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Form, SelectField
+from wtforms.fields import SelectChoice
+from wtforms.validators import Optional
+
+from app.models.vocab import GUIDELINES, LEVEL_LABELS, LEVELS, TOPIC_LABELS, TOPICS
+from app.services.finder import AUDIENCES
+from app.services.requirements import PRESETS
+
+ANY = SelectChoice("", "Any")
+
+
+class FinderForm(Form):
+    """"Which class do I need?" — read from the query string, so no CSRF (it changes nothing)."""
+
+    who = SelectField("Who are you?", validators=[Optional()], choices=[
+        SelectChoice("", "Choose…"), *[SelectChoice(a.key, a.label) for a in AUDIENCES.values()]])
+    preset = SelectField("The card your employer asked for", validators=[Optional()], choices=[
+        SelectChoice("", "Not sure / choose level and topics below"),
+        *[SelectChoice(p.name, p.label) for p in PRESETS.values()]])
+    level = SelectField("Level", validators=[Optional()],
+                        choices=[ANY, *[SelectChoice(v, LEVEL_LABELS.get(v, v)) for v in LEVELS]])
+    topic = SelectField("Topic", validators=[Optional()],
+                        choices=[ANY, *[SelectChoice(v, TOPIC_LABELS.get(v, v)) for v in TOPICS]])
+    guideline = SelectField("Guideline basis", validators=[Optional()],
+                            choices=[ANY, *[SelectChoice(v, v) for v in GUIDELINES]])
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+
+
+class ButtonForm(FlaskForm):
+    """A POST button: carries only the CSRF token (enroll, cancel)."""
+
+
+class ReminderSettingsForm(FlaskForm):
+    reminders = BooleanField("E-mail me before my certificates expire")

@@ -1,0 +1,115 @@
+"""The "which class do I need?" finder on `/` and the session page `/sessions/<id>`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.models.base import utcnow
+from app.services import catalog, finder, scheduling
+from app.services.standard_catalog import STANDARD_COURSES
+from tests import factories
+
+
+@pytest.fixture
+def schedule(db):
+    """One upcoming session of BLS, Heartsaver CPR AED and pediatric first aid CPR."""
+    catalog.load_catalog(db.session, STANDARD_COURSES)
+    sessions = {}
+    for code, where in (("BLS-HCP", "BLS Room"), ("HS-CPR-AED", "Heartsaver Hall"),
+                        ("HS-PEDS-FA-CPR", "Kids Corner")):
+        sessions[code] = factories.ClassSessionFactory(
+            course=catalog.course_by_code(db.session, code), location=where,
+            starts_at=utcnow().replace(microsecond=0) + timedelta(days=5))
+    return sessions
+
+
+def test_a_nurse_is_shown_bls_classes_and_why(client, schedule):
+    html = client.get("/?who=nurse").get_data(as_text=True)
+    assert "BLS is CPR at the healthcare-provider level" in html
+    assert "CPR for the Professional Rescuer and Healthcare Providers" in html
+    assert "BLS Room" in html
+    assert "Heartsaver Hall" not in html and "Kids Corner" not in html
+
+
+def test_a_teacher_is_shown_pediatric_classes_not_bls_only_lists(client, schedule):
+    html = client.get("/?who=teacher").get_data(as_text=True)
+    assert "Kids Corner" in html
+    assert "Heartsaver Hall" not in html  # adult-only CPR lacks child and infant CPR
+
+
+def test_a_workplace_responder_is_told_about_first_aid(client, schedule):
+    html = client.get("/?who=workplace").get_data(as_text=True)
+    assert "first aid" in html.lower()
+    assert "Heartsaver Hall" in html
+
+
+def test_an_employer_card_preset_or_custom_level_selects_courses(client, schedule):
+    assert "BLS Room" in client.get("/?who=employer_card&preset=bls").get_data(as_text=True)
+    custom = client.get("/?who=employer_card&level=healthcare_provider").get_data(as_text=True)
+    assert "BLS Room" in custom and "Kids Corner" not in custom
+
+
+def test_finder_filters_by_dates_and_guideline(client, schedule):
+    far = (utcnow() + timedelta(days=40)).date().isoformat()
+    html = client.get(f"/?date_from={far}").get_data(as_text=True)
+    assert "BLS Room" not in html and "No classes match" in html
+    assert "BLS Room" not in client.get("/?guideline=OSHA").get_data(as_text=True)
+
+
+def test_bad_finder_input_is_shown_not_a_500(client, schedule):
+    for query in ("who=astronaut", "date_from=31-31-2026", "level=expert&topic=x&guideline=y",
+                  "preset=%00", "date_to=2026-02-30"):
+        response = client.get(f"/?{query}")
+        assert response.status_code == 200, query
+    assert "BLS Room" in client.get("/?who=astronaut").get_data(as_text=True)
+
+
+def test_finder_service_lists_only_sessions_of_courses_meeting_the_preset(db, schedule, app):
+    answer = finder.find_classes(db.session, utcnow(), app.config["CENTER_TIMEZONE"],
+                                 finder.FinderQuery(audience="dentist"))
+    assert answer.requirement is not None and answer.requirement.level == "healthcare_provider"
+    assert {s.course.code for s in answer.sessions} == {"BLS-HCP"}
+    assert all(not c.instructor_course for c in answer.courses)
+    everything = finder.find_classes(db.session, utcnow(), app.config["CENTER_TIMEZONE"],
+                                     finder.FinderQuery(sessions=scheduling.SessionFilter()))
+    assert everything.requirement is None and len(everything.sessions) == 3
+
+
+def test_session_page_asks_visitors_to_sign_in(client, schedule):
+    class_session = schedule["BLS-HCP"]
+    anonymous = client.get(f"/sessions/{class_session.id}").get_data(as_text=True)
+    assert "BLS Room" in anonymous and "10 of 10" in anonymous
+    assert f"/login?next=/sessions/{class_session.id}" in anonymous
+
+
+def test_session_page_shows_the_enroll_button_to_a_learner(client, login, schedule):
+    class_session = schedule["BLS-HCP"]
+    login(factories.learner())
+    html = client.get(f"/sessions/{class_session.id}").get_data(as_text=True)
+    assert ">Enroll</button>" in html
+    assert class_session.instructor.full_name in html
+
+
+def test_session_page_offers_the_waitlist_when_full(client, login):
+    class_session = factories.ClassSessionFactory(capacity=1)
+    factories.EnrollmentFactory(session=class_session)
+    login(factories.learner())
+    html = client.get(f"/sessions/{class_session.id}").get_data(as_text=True)
+    assert "Join the waitlist" in html
+
+
+def test_session_page_says_why_enrolling_is_not_possible(client, login):
+    login(factories.learner())
+    cancelled = factories.ClassSessionFactory(status="cancelled", cancel_reason="Flooded room")
+    closed = factories.ClassSessionFactory(enrollment_closes_at=utcnow() - timedelta(hours=1))
+    assert "Flooded room" in client.get(f"/sessions/{cancelled.id}").get_data(as_text=True)
+    closed_html = client.get(f"/sessions/{closed.id}").get_data(as_text=True)
+    assert "Enrollment for this class has closed." in closed_html
+    assert ">Enroll</button>" not in closed_html
+
+
+def test_unknown_session_page_is_404(client):
+    assert client.get("/sessions/999999").status_code == 404
+    assert client.get("/sessions/abc").status_code == 404
