@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 
-STOP_GRACE_SECONDS = 10
+# Celery's warm shutdown on the embedded broker takes several seconds (it finishes the task in
+# hand and waits out its polling loop); a child still running after this is killed.
+STOP_GRACE_SECONDS = 15
 
 
 def commands(port: str) -> dict[str, list[str]]:
