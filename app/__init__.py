@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -20,7 +19,6 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config or config_from_env())
     refuse_insecure_production(app)
-    logging.basicConfig(level=logging.INFO)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -67,7 +65,9 @@ def register_extensions(app: Flask) -> None:
 
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated account loses its open browser sessions at once, not at next sign-in.
+        return user if user is not None and user.active else None
 
 
 def register_blueprints(app: Flask) -> None:
