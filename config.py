@@ -69,6 +69,10 @@ class Config:
     RATELIMIT_BULK = os.environ.get("RATELIMIT_BULK", "30 per minute")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not turn every rate-limited page into a 500: count in memory
+    # (per process) until Redis is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # argon2id parameters; the test configuration lowers them so the suite stays fast.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536

@@ -17,6 +17,13 @@ from app.web.access import role_required
 bp = Blueprint("employer", __name__)
 
 
+@bp.after_request
+def keep_out_of_shared_caches(response):
+    # Staff names and their certificates: never stored by a proxy or a shared browser cache.
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
 def _today():
     return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
 

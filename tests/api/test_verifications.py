@@ -144,3 +144,11 @@ def test_security_headers_on_api_answers(client):
     response = client.get("/api/v1/certificates/UNKNOWN")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_limits_keep_working_in_memory_when_redis_is_down(app_factory):
+    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute",
+                          RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")  # nothing listens
+    client = limited.test_client()
+    answers = [client.get("/api/v1/certificates/UNKNOWN").status_code for _ in range(3)]
+    assert answers == [404, 404, 429]
