@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts import MIN_PASSWORD_LENGTH, normalise_email
+from app.services.errors import Invalid
 
 PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters."
 
@@ -21,10 +22,18 @@ def repeat_password() -> PasswordField:
         DataRequired("Type the password again."), EqualTo("password", "The passwords differ.")])
 
 
+def checked_email(form, field) -> None:
+    """The same e-mail check the account service applies (email-validator)."""
+    try:
+        normalise_email(field.data or "")
+    except Invalid as error:
+        raise ValidationError("This does not look like an e-mail address: "
+                              + error.fields["email"][0]) from error
+
+
 def email_field() -> EmailField:
     return EmailField("E-mail", validators=[
-        DataRequired("Your e-mail address is needed."), Length(max=254),
-        Email("This does not look like an e-mail address.")])
+        DataRequired("Your e-mail address is needed."), Length(max=254), checked_email])
 
 
 class RegisterForm(FlaskForm):

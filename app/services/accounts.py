@@ -58,7 +58,9 @@ _RESET_SALT = "lifeline.password-reset"
 def normalise_email(email: str) -> str:
     """The address as stored: checked by email-validator, then lower-cased."""
     try:
-        checked = validate_email(email.strip(), check_deliverability=False)
+        # test_environment admits the reserved .test domain, which the demo accounts use.
+        checked = validate_email(email.strip(), check_deliverability=False,
+                                 test_environment=True)
     except EmailNotValidError as error:
         raise Invalid.field("email", str(error)) from error
     return checked.normalized.lower()

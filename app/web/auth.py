@@ -1,7 +1,7 @@
 """Sign in, sign out, registration and password resets."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, fresh_login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app import login_throttle
 from app.extensions import db
@@ -102,7 +102,7 @@ def reset_password(token: str):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@fresh_login_required
+@login_required  # the current password is asked for, which proves more than freshness
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
