@@ -24,6 +24,18 @@ from app.services.errors import (
 )
 
 
+# Ids are 32-bit integers in the schema; a larger number in a URL names nothing (and would
+# make PostgreSQL fail the query rather than find no row).
+MAX_ID = 2**31 - 1
+
+
+def require_id(value: int, message: str) -> int:
+    """The id itself when it could name a row; NotFound otherwise."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound(message)
+    return value
+
+
 def take_write_lock(session: Session) -> None:
     """On SQLite, start the transaction holding the write lock so concurrent writers queue up.
 
@@ -80,6 +92,7 @@ def _locked_class_session(session: Session, class_id: int) -> ClassSession | Non
 
 def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enrollment:
     """Enroll a learner in a seat, or waitlist them when the class is full; commits."""
+    require_id(class_id, "No class session has this id.")
     take_write_lock(session)
     class_session = _locked_class_session(session, class_id)
     try:
@@ -131,6 +144,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
                       now: datetime) -> Enrollment:
     """Cancel an enrollment (its learner before the start, or an admin); the freed seat goes
     to the first waitlisted learner in the same transaction; commits."""
+    require_id(enrollment_id, "No enrollment of yours has this id.")
     take_write_lock(session)
     enrollment = session.get(Enrollment, enrollment_id)
     is_admin = actor.has_role("admin")

@@ -41,6 +41,7 @@ def _finder_query(form: FinderForm) -> finder.FinderQuery:
 @bp.get("/sessions/<int:class_id>")
 def session_page(class_id: int):
     """A class: when, where, who teaches, seats left, and the Enroll button or why not."""
+    enrollment_service.require_id(class_id, "No class session has this id.")
     class_session = scheduling.get_session(db.session, class_id)
     mine = position = None
     if current_user.is_authenticated:

@@ -130,3 +130,11 @@ def test_token_requests_are_throttled_after_failed_attempts(app_factory):
         assert blocked.get_json()["error"] == "rate_limited"
         assert int(blocked.headers["Retry-After"]) > 0
         _db.session.remove()
+
+
+def test_ids_beyond_the_schema_range_are_404_not_500(client, db, api_token, login):
+    headers = api_token(factories.learner())
+    huge = 2**40
+    assert client.post(f"/api/v1/sessions/{huge}/enrollments", headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/enrollments/{huge}", headers=headers).status_code == 404
+    assert client.get(f"/sessions/{huge}").status_code == 404
