@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds_count = 3 if args.quick else 5
     clients = args.workers * 2
 
+    load_before = os.getloadavg()[0]
     url = fresh_database(args.database_url)
     codes, token = seed(url, count)
     port = free_port()
@@ -230,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     bulk_ratio = bulk / single
     print(f"PostgreSQL, gunicorn {args.workers} workers, {clients} clients, {count} certificates,"
           f" rate limits off, verification log on")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before and "
+          f"{os.getloadavg()[0]:.1f} after (other work on the machine skews both ratios)")
     print(f"medians of {rounds_count} alternating rounds of {seconds:g} s each")
     print(f"single look-ups: {lookups:,.0f} req/s; no-database route /api/v1/openapi.json: "
           f"{openapi:,.0f} req/s (static stylesheet: {static:,.0f} req/s)")
