@@ -21,7 +21,8 @@ from app.services.watchlist import WatchedCertificate
 
 MAX_CODES = 500
 MAX_CODE_LENGTH = 100
-_CODE_HEADERS = {"code", "codes", "certificate code", "certificate", "card code", "card"}
+_CODE_HEADERS = {"code", "codes", "certificate code", "certificate", "card code", "card",
+                 "certificate id", "certificate number", "card id", "card number"}
 _NAME_HEADERS = {"name", "employee", "employee name", "holder", "holder name", "holder_name",
                  "employee_name", "full name"}
 # Cells a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
