@@ -23,7 +23,6 @@ from app.services.errors import (
     SessionCancelled,
 )
 
-
 # Ids are 32-bit integers in the schema; a larger number in a URL names nothing (and would
 # make PostgreSQL fail the query rather than find no row).
 MAX_ID = 2**31 - 1
