@@ -69,7 +69,8 @@ def enrollments_by_month(session: Session, zone: str, first: date, last: date) -
                ClassSession.starts_at < period_end)
         .group_by(month, Course.code).order_by(month, Course.code)
     )
-    rows = [(m, code, n, capacity, taken, rate(taken, capacity))
+    # PostgreSQL sums a count as NUMERIC; the figures are whole numbers.
+    rows = [(m, code, n, int(capacity), int(taken), rate(int(taken), int(capacity)))
             for m, code, n, capacity, taken in session.execute(query)]
     return Report("enrollments", "Enrollments and fill rate per course per month",
                   ("month", "course_code", "sessions", "seats", "enrollments", "fill_rate_percent"),
