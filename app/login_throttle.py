@@ -8,6 +8,7 @@ same way as real ones and the answer tells nothing about which accounts exist.""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -16,6 +17,8 @@ from limits import parse
 
 from app.extensions import limiter
 from app.web.access import client_ip
+
+log = logging.getLogger(__name__)
 
 
 def _enabled() -> bool:
@@ -32,10 +35,14 @@ def seconds_blocked(email: str) -> int | None:
         return None
     item = parse(current_app.config["RATELIMIT_LOGIN"])
     waits = []
-    for scope, key in _keys(email):
-        if not limiter.limiter.test(item, scope, key):
-            reset_at = limiter.limiter.get_window_stats(item, scope, key).reset_time
-            waits.append(max(1, math.ceil(reset_at - time.time())))
+    try:
+        for scope, key in _keys(email):
+            if not limiter.limiter.test(item, scope, key):
+                reset_at = limiter.limiter.get_window_stats(item, scope, key).reset_time
+                waits.append(max(1, math.ceil(reset_at - time.time())))
+    except Exception:  # noqa: BLE001  (a counter store outage must not stop every sign-in)
+        log.warning("login throttle storage unavailable; not checking", exc_info=True)
+        return None
     return max(waits) if waits else None
 
 
@@ -44,8 +51,11 @@ def record_failure(email: str) -> None:
     if not _enabled():
         return
     item = parse(current_app.config["RATELIMIT_LOGIN"])
-    for scope, key in _keys(email):
-        limiter.limiter.hit(item, scope, key)
+    try:
+        for scope, key in _keys(email):
+            limiter.limiter.hit(item, scope, key)
+    except Exception:  # noqa: BLE001  (as above: degrade to unthrottled, never to a 500)
+        log.warning("login throttle storage unavailable; failure not counted", exc_info=True)
 
 
 def wait_message(seconds: int) -> str:

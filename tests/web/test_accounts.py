@@ -4,6 +4,7 @@ password reset through the outbox, password change, and login throttling."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from flask import g
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db as _db
 from app.models import Notification, User
 from tests import factories
+from tests.support import services
 
 PASSWORD = factories.DEFAULT_PASSWORD
 
@@ -200,4 +202,34 @@ def test_successful_logins_are_never_throttled(app_factory):
         for _ in range(5):
             assert client.post("/login", data={"email": user.email,
                                                "password": PASSWORD}).status_code == 302
+        _db.session.remove()
+
+
+def test_throttle_counts_in_redis_when_configured(app_factory):
+    url = services.redis_url()
+    if url is None:
+        services.unavailable("Redis")
+    storage = url.rsplit("/", 1)[0] + "/5"
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes",
+                      RATELIMIT_STORAGE_URI=storage)
+    with app.app_context():
+        email = f"redis-{uuid.uuid4().hex}@example.test"
+        address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.1.{uuid.uuid4().int % 250}"}
+        client = app.test_client()
+        codes = [client.post("/login", data={"email": email, "password": "nope"},
+                             environ_base=address).status_code for _ in range(3)]
+        assert codes == [401, 401, 429]
+        _db.session.remove()
+
+
+def test_a_counter_store_outage_does_not_stop_sign_in(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False)
+    with app.app_context():
+        user = factories.learner(email="outage@example.test")
+        client = app.test_client()
+        assert client.post("/login", data={"email": user.email,
+                                           "password": "bad password"}).status_code == 401
+        assert client.post("/login", data={"email": user.email,
+                                           "password": PASSWORD}).status_code == 302
         _db.session.remove()
