@@ -98,7 +98,7 @@ def test_a_certificate_that_expired_before_today_gets_nothing(app):
 
 def test_each_window_goes_out_once_as_the_days_pass(app):
     certificate = expiring(40)
-    for offset in range(0, 41):
+    for offset in [*range(0, 40, 3), 40]:  # several sweeps inside each window
         sweep(TODAY + timedelta(days=offset))
     assert [window for _, window in queued_windows()] == [0, 7, 30, 90]
     assert {cid for cid, _ in queued_windows()} == {certificate.id}
