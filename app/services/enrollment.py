@@ -185,6 +185,7 @@ def promote_from_waitlist(session: Session, class_session: ClassSession,
                           now: datetime) -> list[Enrollment]:
     """Fill every free seat from the waitlist in arrival order, notifying each promoted
     learner; runs inside the caller's transaction (no commit)."""
+    session.flush()  # the caller's pending changes (a new capacity) must survive the re-read
     session.refresh(class_session)
     if class_session.status != "scheduled" or now >= class_session.starts_at:
         return []

@@ -197,3 +197,35 @@ def test_claim_and_release_move_the_counter_within_capacity(db):
     service.release_seat(db.session, class_session.id)
     db.session.commit()
     assert seats_taken(db, class_session) == 0
+
+
+def test_promote_keeps_the_callers_unflushed_capacity_change(db):
+    class_session, _ = full_session(capacity=1)
+    waiting = service.enroll(db.session, factories.learner(), class_session.id, utcnow())
+    class_session = db.session.get(ClassSession, class_session.id)
+    class_session.capacity = 2
+    promoted = service.promote_from_waitlist(db.session, class_session, utcnow())
+    db.session.commit()
+    assert [e.id for e in promoted] == [waiting.id]
+    assert seats_taken(db, class_session) == 2
+
+
+def test_calendar_invite_is_only_for_seat_giving_mail(db, app):
+    from app.services import calendar_invites
+
+    class_session = factories.ClassSessionFactory(capacity=1)
+    seat = service.enroll(db.session, factories.learner(), class_session.id, utcnow())
+    waiting = service.enroll(db.session, factories.learner(), class_session.id, utcnow())
+    [confirmed] = notifications_of(db, "enrollment_confirmed")
+    [joined] = notifications_of(db, "waitlist_joined")
+    [(_, _, first)] = calendar_invites.invite_attachments(db.session, confirmed)
+    [(_, _, again)] = calendar_invites.invite_attachments(db.session, confirmed)
+    uid = f"UID:enrollment-{seat.id}@lifeline.test".encode()
+    assert uid in first and uid in again
+    assert b"DTSTART:" in first and first.count(b"Z\r\n") >= 2  # times in UTC
+    assert b"ORGANIZER;CN=" in first
+    assert calendar_invites.invite_attachments(db.session, joined) == []
+    service.cancel_enrollment(db.session, seat.learner, seat.id, utcnow())
+    [promoted] = notifications_of(db, "waitlist_promoted")
+    assert promoted.recipient_id == waiting.learner_id
+    assert calendar_invites.invite_attachments(db.session, promoted)
