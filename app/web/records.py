@@ -4,6 +4,7 @@ and the reports page with charts and CSV downloads."""
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from app.web.access import role_required
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
 MAX_ERRORS_SHOWN = 200
+MAX_UPLOAD_BYTES = 64 * 2**20
+UPLOAD_KEPT_SECONDS = 24 * 3600
 
 
 def center_today() -> date:
@@ -42,6 +45,14 @@ def upload_path(token: str) -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{token}.csv"
+
+
+def forget_abandoned_uploads() -> None:
+    """Uploads previewed but never confirmed are dropped after a day."""
+    cutoff = time.time() - UPLOAD_KEPT_SECONDS
+    for path in upload_path("0" * 32).parent.glob("*.csv"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def download(body, filename: str, mimetype: str) -> Response:
@@ -62,11 +73,17 @@ def import_upload():
     form = ImportUploadForm()
     if not form.validate_on_submit():
         return render_template("records/import.html", form=form)
+    content = form.file.data.read(MAX_UPLOAD_BYTES + 1)
     try:
-        text = form.file.data.read().decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         form.file.errors.append("The file is not UTF-8 text; save it as CSV UTF-8.")
+    if len(content) > MAX_UPLOAD_BYTES:
+        form.file.errors.append(f"The file is over {MAX_UPLOAD_BYTES // 2**20} MB; use the "
+                                "certificates import command for files this large.")
+    if form.file.errors:
         return render_template("records/import.html", form=form)
+    forget_abandoned_uploads()
     token = secrets.token_hex(16)
     upload_path(token).write_text(text, encoding="utf-8")
     return _preview(text, token, dry_run=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,13 +15,15 @@ from sqlalchemy import func, select
 from app.models import Certificate
 from app.services import importing
 from app.services.verification import find_by_code
+from app.web import records
 from tests import factories
 
 HEADER = ",".join(importing.COLUMNS) + "\n"
 
 
 @pytest.fixture
-def admin_client(client, login):
+def admin_client(app, client, login, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # uploads wait here, not in instance/
     factories.CourseFactory(code="BLS")
     return login(factories.admin())
 
@@ -144,3 +148,21 @@ def test_reports_page_shows_charts_with_numbers_and_csv_links(admin_client, db):
 def test_the_example_file_is_what_the_import_page_describes():
     example = Path(__file__).resolve().parents[2] / "docs" / "example-certificates.csv"
     assert example.read_text(encoding="utf-8").startswith(HEADER)
+
+
+def test_an_oversized_upload_is_refused_and_points_to_the_command(admin_client, monkeypatch):
+    monkeypatch.setattr(records, "MAX_UPLOAD_BYTES", 100)
+    page = upload(admin_client, HEADER + "OLD-1,Ann Lee,ann@example.org,BLS,2025-01-10,,,,,,\n")
+    assert "certificates import command" in page.get_data(as_text=True)
+
+
+def test_uploads_never_confirmed_are_dropped_after_a_day(admin_client, app):
+    folder = Path(app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stale, fresh = folder / f"{'a' * 32}.csv", folder / f"{'b' * 32}.csv"
+    for path in (stale, fresh):
+        path.write_text(HEADER, encoding="utf-8")
+    day_old = time.time() - 25 * 3600
+    os.utime(stale, (day_old, day_old))
+    upload(admin_client, HEADER + "OLD-1,Ann Lee,ann@example.org,BLS,2025-01-10,,,,,,\n")
+    assert not stale.exists() and fresh.exists()
