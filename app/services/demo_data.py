@@ -76,10 +76,12 @@ TODAY_LEARNERS = ("marcus.brown@lifeline.test", "aisha.johnson@lifeline.test",
                   "ben.carter@lifeline.test")
 
 # A full BLS class: every seat taken (learner@ holds one), two learners waiting in this order.
+# The holders of the BLS cards expiring soon stay out of it, so the renewal sweep has a reminder
+# for each window to send (learner@ shows the "already renewing" skip instead).
 FULL_BLS_SESSION = PlannedSession("BLS-HCP", 6, "08:30", ROOM_A, INSTRUCTOR2_EMAIL, capacity=4)
-FULL_BLS_SEATS = (LEARNER_EMAIL, "maria.santos@lifeline.test", "sofia.patel@lifeline.test",
-                  "grace.kim@lifeline.test")
-FULL_BLS_WAITLIST = ("kevin.walsh@lifeline.test", "tom.okafor@lifeline.test")
+FULL_BLS_SEATS = (LEARNER_EMAIL, "kevin.walsh@lifeline.test", "tom.okafor@lifeline.test",
+                  "ben.carter@lifeline.test")
+FULL_BLS_WAITLIST = ("nina.alvarez@lifeline.test", "david.chen@lifeline.test")
 
 # A past Bloodborne Pathogens class with its outcomes recorded (the OSHA training record).
 PAST_BBP_SESSION = PlannedSession("BBP", -20, "10:00", ROOM_B, INSTRUCTOR2_EMAIL, capacity=12)
