@@ -22,7 +22,7 @@ def me():
     """Upcoming classes, waitlist places, past classes, certificates and the reminder setting."""
     now = utcnow()
     enrollments = enrollment_service.enrollments_of(db.session, current_user)
-    upcoming = [e for e in enrollments if e.status != "cancelled" and e.session.ends_at > now]
+    upcoming = _upcoming(enrollments, now)
     past = [e for e in enrollments if e.status != "cancelled" and e.session.ends_at <= now]
     today = local_date(now, current_app.config["CENTER_TIMEZONE"])
     certificates = [certificate_view(c, today)
@@ -32,6 +32,19 @@ def me():
         positions=enrollment_service.waitlist_positions(db.session, upcoming), now=now,
         button=ButtonForm(),
         settings=ReminderSettingsForm(reminders=not current_user.reminders_opt_out))
+
+
+def _upcoming(enrollments: list, now) -> list:
+    """Places in classes still to come; a class the center cancelled stays listed (once) as such."""
+    shown = {}
+    for e in enrollments:
+        if e.session.ends_at <= now:
+            continue
+        if e.status != "cancelled":
+            shown[e.session_id] = e
+        elif e.session.status == "cancelled":  # its places were cancelled with it
+            shown.setdefault(e.session_id, e)
+    return list(shown.values())
 
 
 @bp.post("/sessions/<int:class_id>/enroll")

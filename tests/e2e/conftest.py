@@ -63,7 +63,10 @@ def live_server(tmp_path_factory):
     env.pop("MAIL_SERVER", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for step in (["db", "upgrade"], ["catalog", "load"], ["demo", "seed"]):
-        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        done = subprocess.run(flask + step, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        if done.returncode != 0:
+            pytest.fail(f"`flask {' '.join(step)}` failed for the e2e server:\n{done.stderr[-3000:]}")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
