@@ -4,6 +4,7 @@ running the demo data. Chromium is installed with apt-get when missing (as root)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,6 +26,23 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+# `db upgrade`, `catalog load` and `demo seed` in one process (one app import instead of three).
+# The demo's accounts get cheap argon2 hashes: only the set-up is sped up; the server keeps the
+# real cost for every password it hashes itself (registrations).
+PREPARE = """
+from app import create_app
+from app.services import passwords
+
+app = create_app()
+passwords.configure(1, 1024)
+runner = app.test_cli_runner()
+for args in (["db", "upgrade"], ["catalog", "load"], ["demo", "seed"]):
+    result = runner.invoke(args=args)
+    if result.exit_code != 0:
+        raise SystemExit(f"flask {' '.join(args)}: {result.output} {result.exception!r}")
+"""
 
 
 def ensure_chromium() -> None:
@@ -61,12 +79,10 @@ def live_server(tmp_path_factory):
     }
     env.pop("REDIS_URL", None)
     env.pop("MAIL_SERVER", None)
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for step in (["db", "upgrade"], ["catalog", "load"], ["demo", "seed"]):
-        done = subprocess.run(flask + step, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=300, check=False)
-        if done.returncode != 0:
-            pytest.fail(f"`flask {' '.join(step)}` failed for the e2e server:\n{done.stderr[-3000:]}")
+    done = subprocess.run([sys.executable, "-c", PREPARE], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"preparing the e2e database failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
@@ -107,33 +123,57 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
-@pytest.fixture
-def page(browser, request, live_server):
-    """A fresh browser context per journey; a screenshot is saved when the journey fails."""
-    context = browser.new_context(base_url=live_server["url"], accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+ACTION_TIMEOUT_MS = 10_000  # every click, fill and wait of a journey is bounded by this
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """Extra pages for a second user in the same journey (separate cookies)."""
+def journey(browser, request, live_server):
+    """The browser contexts of one journey; on failure each page's screenshot is saved to
+    tests/e2e/artifacts/<test>.png (then <test>-2.png, … for the other users' pages)."""
     contexts = []
+    troubles: list[str] = []  # server errors and console errors (e.g. CSP refusals) seen
 
     def open_page(java_script: bool = True):
         context = browser.new_context(base_url=live_server["url"], java_script_enabled=java_script,
                                       accept_downloads=True)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.on("response", lambda response: response.status >= 500 and troubles.append(
+            f"{response.status} from {response.request.method} {response.url}"))
+        # Console errors other than HTTP statuses (a 4xx can be the journey's point; a 5xx is
+        # caught above), such as a Content-Security-Policy refusal.
+        context.on("console", lambda message: message.type == "error"
+                   and not message.text.startswith("Failed to load resource")
+                   and troubles.append(f"browser console error: {message.text}"))
         contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
+        return context.new_page()
 
     yield open_page
+    report = getattr(request.node, "rep_call", None)
+    shots = [ARTIFACTS / (request.node.name + (f"-{n}" if n > 1 else "") + ".png")
+             for n in range(1, len(contexts) + 1)]
+    for stale in ARTIFACTS.glob(f"{request.node.name}*.png"):
+        if re.fullmatch(rf"{re.escape(request.node.name)}(-\d+)?\.png", stale.name):
+            stale.unlink()
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for context, shot in zip(contexts, shots, strict=True):
+            for page in context.pages[:1]:
+                try:
+                    page.screenshot(path=str(shot), full_page=True, timeout=ACTION_TIMEOUT_MS)
+                except Exception as error:  # noqa: BLE001 - a failed screenshot must not hide the failure
+                    print(f"no screenshot {shot.name}: {error}")  # noqa: T201
     for context in contexts:
         context.close()
+    assert not troubles, "the journey met errors:\n" + "\n".join(troubles)
+
+
+@pytest.fixture
+def page(journey):
+    """The journey's main page (its own cookies); screenshot on failure."""
+    return journey()
+
+
+@pytest.fixture
+def new_page(journey, page):
+    """Extra pages for more users in the same journey (separate cookies): new_page(java_script=False)."""
+    return journey

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import ACTION_TIMEOUT_MS
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "lifeline-demo"
@@ -131,7 +133,7 @@ def todays_codes(browser, live_server):
     """Certificate codes of today's class, recording its outcomes first if no journey has."""
     if "codes" not in STATE:
         context = browser.new_context(base_url=live_server["url"])
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         try:
             STATE["codes"] = record_todays_outcomes(context.new_page())
         finally:
@@ -215,7 +217,7 @@ def test_learner_downloads_the_wallet_card(page, todays_codes, live_server):
     # The card is served inline and headless chromium would only show it in its viewer: fetch
     # the link's target with the browser's own cookies, as "Save link as…" does.
     link = row.get_by_role("link", name=f"Wallet card (PDF) for {HEARTSAVER}")
-    card = page.request.get(link.get_attribute("href"))
+    card = page.request.get(link.get_attribute("href"), timeout=10_000)
     assert card.ok and card.headers["content-type"] == "application/pdf"
     pdf = card.body()
     assert pdf.startswith(b"%PDF-")
