@@ -148,6 +148,11 @@ def _view(certificate: Certificate, today: date, *, replaced_by: str | None,
     }
 
 
+def _storable(typed: str) -> str:
+    """The text as any database stores it: lone surrogates and NUL characters replaced."""
+    return typed.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+
+
 _LOG_COLUMNS = ("created_at", "code_queried", "certificate_id", "outcome", "channel",
                 "account_id", "ip_hash")
 
@@ -160,7 +165,7 @@ def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now
         raise ValueError(f"unknown channel: {channel!r}")
     if not lookups:
         return
-    codes = [lookup.code[:_LOGGED_CODE_LENGTH] for lookup in lookups]
+    codes = [_storable(lookup.code[:_LOGGED_CODE_LENGTH]) for lookup in lookups]
     ids = [lookup.certificate.id if lookup.certificate else None for lookup in lookups]
     outcomes = [lookup.outcome(today) for lookup in lookups]
     ip_hash = None if caller.account_id else caller.ip_hash

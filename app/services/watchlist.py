@@ -81,7 +81,8 @@ SAVE_MESSAGES = {
 
 
 def _employee_name(given: str) -> str:
-    name = " ".join((given or "").split())
+    printable = "".join(ch for ch in (given or "") if ch.isprintable() or ch.isspace())
+    name = " ".join(printable.split())
     if not name or len(name) > NAME_MAX_LENGTH:
         raise Invalid.field("employee_name", f"Give the employee's name (1–{NAME_MAX_LENGTH} "
                                              "characters).")

@@ -152,3 +152,14 @@ def test_limits_keep_working_in_memory_when_redis_is_down(app_factory):
     client = limited.test_client()
     answers = [client.get("/api/v1/certificates/UNKNOWN").status_code for _ in range(3)]
     assert answers == [404, 404, 429]
+
+
+def test_unstorable_characters_in_a_code_are_answered_not_found(client, db):
+    assert client.get("/api/v1/certificates/AB%00CD").status_code == 404
+    response = client.post("/api/v1/requirements/check",
+                           data='{"code": "\\ud800x", "requirement": "bls"}')
+    assert response.status_code == 404
+    page = client.get("/verify/AB%00CD")
+    assert page.status_code == 404
+    logged = [row.code_queried for row in db.session.query(VerificationLog).all()]
+    assert logged == ["AB\ufffdCD", "?x", "AB\ufffdCD"]

@@ -160,3 +160,9 @@ def test_bulk_check_csv_round_trip(db):
     assert lines[1]["reasons"].startswith("Expired on ")
     assert lines[2]["code"] == "'=HYPERLINK(1)"  # defused for spreadsheets
     assert [r.code for r in bulk_checks.parse_codes(document)][:2] == [valid.code, expired.code]
+
+
+def test_control_characters_are_dropped_from_the_employee_name(db):
+    employer = factories.employer()
+    save(db, employer, (card(40).code, "Ann\x00 Lee\x07"))
+    assert db.session.query(WatchListEntry).one().employee_name == "Ann Lee"
