@@ -64,9 +64,13 @@ def _delimiter(text: str) -> str:
 def parse_codes(text: str) -> list[CodeRow]:
     """The codes (and names) of an uploaded CSV or a pasted list; raises Invalid when empty,
     over the limit of MAX_CODES, or holding a code longer than MAX_CODE_LENGTH."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark pasted along with the text
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    rows = [(number, cells) for number, cells in enumerate(reader, 1)
-            if any(cell.strip() for cell in cells)]
+    try:
+        rows = [(number, cells) for number, cells in enumerate(reader, 1)
+                if any(cell.strip() for cell in cells)]
+    except csv.Error as error:
+        raise Invalid.field("codes", f"This is not a readable CSV file ({error}).") from None
     code_column, name_column = 0, 1
     if rows and (columns := _header_columns(rows[0][1])) is not None:
         code_column, name_column = columns

@@ -120,6 +120,9 @@ def test_pasted_list_and_csv_with_header_are_read_alike():
         ("K7M2-QZ9T-X4HW-0RND", "Jane Doe"),
     ]
     assert bulk_checks.parse_codes(tabbed)[0].name == "Jane Doe"
+    assert bulk_checks.parse_codes("\ufeffCode\nX1\n")[0].code == "X1"
+    with pytest.raises(Invalid):
+        bulk_checks.parse_codes("x" * 140_000)
     with pytest.raises(Invalid):
         bulk_checks.parse_codes("code,name\n")
     with pytest.raises(Invalid):
