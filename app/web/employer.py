@@ -75,6 +75,9 @@ def save_to_watch_list():
         return redirect(url_for("employer.dashboard"))
     picked = form.picked() if isinstance(form, SaveManyForm) else [
         (form.code.data, form.employee_name.data)]
+    if not picked:
+        flash("Tick the certificates to save first.", "error")
+        return redirect(url_for("employer.dashboard"))
     results = watchlist.save(db.session, current_user, picked, today=_today(), now=utcnow())
     for result in results:
         flash(f"{result.code}: {result.message}",

@@ -202,3 +202,12 @@ def test_a_renewed_card_is_shown_without_its_code(client, login):
     assert "Renewed — a newer card of the same kind" in page
     assert renewal.expires_on.isoformat() in page and renewal.code not in page
     assert "Gus" not in text_of(client.get("/employer?within=30"))
+
+
+def test_saving_with_nothing_ticked_says_so(client, login, db):
+    login(factories.employer())
+    response = client.post("/employer/watch-list", data={"batch": "1", "row_code": ["A"],
+                                                         "row_name": ["B"]},
+                           follow_redirects=True)
+    assert "Tick the certificates to save first." in text_of(response)
+    assert db.session.query(VerificationLog).count() == 0
