@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
+from flask_login.utils import _create_identifier
 
 from app import create_app
 from app.extensions import db as _db
@@ -95,9 +97,17 @@ def login(client):
     """Sign a user in on the test client's session (as Flask-Login would, fresh)."""
 
     def sign_in(user, fresh: bool = True):
+        # The test app context outlives requests, so Flask-Login's per-request cache of
+        # the user in `g` would keep answering with the previous user.
+        g.pop("_login_user", None)
+        with client.application.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = fresh
+            # The identifier Flask-Login's "basic" session protection compares: without it
+            # the session turns non-fresh on its first request.
+            session["_id"] = identifier
         return client
 
     return sign_in

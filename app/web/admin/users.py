@@ -66,7 +66,7 @@ def set_roles(user_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return back_to(user_id)
-    wanted = set(form.roles.data)
+    wanted = set(form.roles.data or ())  # no box ticked: the browser sends no field at all
     try:
         for role in sorted(wanted - user.roles):
             users_admin.grant_role(db.session, current_user, user, role)
