@@ -71,6 +71,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.routing import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
     from app.api import bp as api_bp
     from app.extensions import csrf
     from app.web.admin import bp as admin_bp

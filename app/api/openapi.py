@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.api.docs import ERROR_DESCRIPTIONS
 from app.api.schemas import COMPONENTS
+from app.routing import MAX_RECORD_ID
 
 API_PREFIX = "/api/v1"
 
@@ -23,7 +24,8 @@ def openapi_path(rule: str) -> str:
 def path_parameters(rule: str) -> list[dict]:
     parameters = []
     for converter, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", rule):
-        schema = {"type": "integer"} if converter == "int" else {"type": "string"}
+        schema = ({"type": "integer", "minimum": 0, "maximum": MAX_RECORD_ID}
+                  if converter == "int" else {"type": "string"})
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     return parameters
 

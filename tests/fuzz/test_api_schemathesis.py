@@ -1,0 +1,238 @@
+"""Schemathesis over /api/v1/openapi.json: every operation, as every role, against a world of
+data; no 5xx, no traceback, every error in the API.md shape with the status of its code.
+
+The operations come from the served document, so a new route is fuzzed without a change here.
+Path ids and a few body fields are sometimes swapped for ids and values of the world, so the
+fuzzer reaches past "not found" into the rules.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import hypothesis.strategies as st
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from app.extensions import db
+from app.models import ApiToken
+from app.models.base import utcnow
+from app.services import tokens
+from tests import factories
+
+ROLES = ("anonymous", "learner", "instructor", "employer", "admin")
+EXAMPLES_PER_OPERATION = 15
+# API.md's error table: each code and the one status it comes with.
+ERROR_STATUS = {
+    "malformed": 400, "mistyped_code": 400, "unauthenticated": 401, "forbidden": 403,
+    "not_found": 404, "already_enrolled": 409, "conflict": 409, "invalid": 422,
+    "enrollment_closed": 422, "session_cancelled": 422, "not_started": 422, "rate_limited": 429,
+}
+# Werkzeug's own answers the error handler maps onto a code of the table.
+HTTP_LAYER_STATUS = {("invalid", 405), ("invalid", 413), ("malformed", 415)}
+TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "sqlalchemy.exc", "Error: ")
+# Mutating operations last, so the reads see the world as built; revoking the token very last.
+METHOD_ORDER = {"GET": 0, "POST": 1, "PATCH": 2, "PUT": 2, "DELETE": 3}
+
+
+def error_shape(response) -> None:
+    """Raise AssertionError unless a 4xx/5xx body is the API.md error object of a known code."""
+    text = response.content.decode("utf-8", "replace") if response.content else ""
+    for marker in TRACEBACK_MARKERS[:2]:
+        assert marker not in text, f"traceback text in the answer: {text[:300]}"
+    if response.status_code < 400:
+        return
+    try:
+        body = json.loads(text)
+    except ValueError:
+        raise AssertionError(f"{response.status_code} answer is not JSON: {text[:200]!r}") from None
+    assert isinstance(body, dict), f"error body is not an object: {body!r}"
+    extra = set(body) - {"error", "message", "fields"}
+    assert not extra, f"unexpected keys in an error body: {sorted(extra)}"
+    code, message = body.get("error"), body.get("message")
+    assert isinstance(code, str) and isinstance(message, str) and message, f"bad error body {body!r}"
+    assert code in ERROR_STATUS, f"error code {code!r} is not in API.md"
+    status = response.status_code
+    assert ERROR_STATUS[code] == status or (code, status) in HTTP_LAYER_STATUS, (
+        f"{code} came with status {status}, API.md says {ERROR_STATUS[code]}")
+    if "fields" in body:
+        assert code == "invalid", f"fields sent with {code}"
+        assert isinstance(body["fields"], dict) and all(
+            isinstance(name, str) and isinstance(msgs, list) and msgs
+            and all(isinstance(m, str) for m in msgs) for name, msgs in body["fields"].items()
+        ), f"bad fields {body['fields']!r}"
+    for marker in TRACEBACK_MARKERS[2:]:
+        assert marker not in message, f"internal error text leaked: {message!r}"
+
+
+@schemathesis.check
+def api_error_shape(ctx, response, case):
+    """Every answer is free of tracebacks; every error is {"error", "message"[, "fields"]}."""
+    error_shape(response)
+
+
+# Conformance checks too: a status, media type or body the document does not describe is a
+# gap in the document (it is built from the routes' @documented descriptions).
+CHECKS = [schemathesis.checks.not_a_server_error, api_error_shape, status_code_conformance,
+          content_type_conformance, response_schema_conformance]
+# Operations answering 2xx at least once, per role: public reads, the role's own routes.
+MIN_REACHED = {"anonymous": 7, "learner": 10, "instructor": 8, "employer": 8, "admin": 13}
+
+
+@dataclass
+class World:
+    """The data the fuzzer aims at: ids and codes that exist, and a bearer token per role."""
+
+    users: dict = field(default_factory=dict)
+    known: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+
+
+def bearer_for(user) -> str:
+    """A fresh token for a user, stored directly (no password check needed here)."""
+    raw = secrets.token_urlsafe(24)
+    now = utcnow()
+    db.session.add(ApiToken(user_id=user.id, token_hash=tokens.digest(raw), created_at=now,
+                            expires_at=now + timedelta(days=1)))
+    db.session.commit()
+    return raw
+
+
+def build_world() -> World:
+    world = World()
+    learner, other = factories.learner(), factories.learner()
+    instructor = factories.instructor()
+    world.users = {"learner": learner, "instructor": instructor, "employer": factories.employer(),
+                   "admin": factories.admin(), "other learner": other}
+    course = factories.CourseFactory()
+    now = utcnow().replace(microsecond=0)
+    upcoming = factories.ClassSessionFactory(course=course, instructor=instructor, capacity=2)
+    full = factories.ClassSessionFactory(course=course, instructor=instructor, capacity=1)
+    empty = factories.ClassSessionFactory(course=course, instructor=instructor)
+    running = factories.ClassSessionFactory(
+        course=course, instructor=instructor, starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=3), enrollment_closes_at=now - timedelta(hours=1))
+    cancelled = factories.ClassSessionFactory(course=course, status="cancelled")
+    enrollments = [
+        factories.EnrollmentFactory(learner=learner, session=upcoming),
+        factories.EnrollmentFactory(learner=other, session=full),
+        factories.EnrollmentFactory(learner=learner, session=full, status="waitlisted"),
+        factories.EnrollmentFactory(learner=learner, session=running),
+        factories.EnrollmentFactory(learner=other, session=running),
+    ]
+    certificates = [
+        factories.CertificateFactory(holder=learner, course=course),
+        factories.CertificateFactory(holder=other, course=course),
+        factories.CertificateFactory(holder=learner, course=course, code="LEGACY-0042.b"),
+        factories.CertificateFactory(holder=learner, course=course, revoked_at=now,
+                                     revoked_reason="Fraud"),
+    ]
+    codes = [c.code for c in certificates]
+    mistyped = codes[0][:-1] + ("0" if codes[0][-1] != "0" else "1")
+    world.known = {
+        "class_id": [s.id for s in (upcoming, full, empty, running, cancelled)],
+        "enrollment_id": [e.id for e in enrollments],
+        "code": codes + [codes[0].lower().replace("-", " "), mistyped],
+        "course": [course.code],
+        "instructor_email": [instructor.email],
+        "email": [learner.email],
+        "password": [factories.DEFAULT_PASSWORD],
+    }
+    world.tokens = {role: bearer_for(user) for role, user in world.users.items()}
+    return world
+
+
+def aimed(value, known: dict, draw):
+    """The generated value, or sometimes one that exists in the world (recursively in bodies)."""
+    if isinstance(value, dict):
+        return {key: (draw(st.sampled_from(known[key])) if key in known and draw(st.booleans())
+                      else aimed(item, known, draw)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [aimed(item, known, draw) for item in value]
+    return value
+
+
+def operations(schema) -> list:
+    found = [result.ok() for result in schema.get_all_operations()]
+    revoking_last = lambda op: (op.path == "/tokens/current", METHOD_ORDER.get(op.method.upper(), 9),  # noqa: E731
+                                op.path)
+    return sorted(found, key=revoking_last)
+
+
+def strategy_for(operation):
+    """Valid and invalid requests for an operation (invalid ones when the schema allows any)."""
+    positive = operation.as_strategy(schemathesis.GenerationMode.POSITIVE)
+    try:
+        negative = operation.as_strategy(schemathesis.GenerationMode.NEGATIVE)
+    except Exception:  # noqa: BLE001  (an operation with nothing to negate)
+        return positive
+    return st.one_of(positive, negative)
+
+
+def fuzz_operation(operation, world: World, role: str, reached: set) -> None:
+    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
+
+    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(case=strategy_for(operation), data=st.data())
+    def run(case, data):
+        for name in list(case.path_parameters or {}):
+            if name in world.known and data.draw(st.booleans(), label=f"known {name}"):
+                case.path_parameters[name] = data.draw(st.sampled_from(world.known[name]))
+        if isinstance(case.body, dict):
+            case.body = aimed(case.body, world.known, data.draw)
+        case.headers = {**(case.headers or {}), **headers}
+        if role == "anonymous":
+            case.headers.pop("Authorization", None)
+        response = case.call()
+        if response.status_code < 300:
+            reached.add(operation.label)
+        db.session.rollback()  # the app context is shared with the requests: drop their leftovers
+        case.validate_response(response, checks=CHECKS)
+
+    run()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_without_server_errors_in_the_error_shape(app, role):
+    world = build_world()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    found = operations(schema)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    # Schemathesis leaves out the document's own operation, GET /openapi.json.
+    assert len(found) == sum(len(ops) for ops in document["paths"].values()) - 1 >= 20
+    failures, reached = [], set()
+    for operation in found:
+        try:
+            fuzz_operation(operation, world, role, reached)
+        except Exception as error:  # noqa: BLE001  (collect every operation's failure, then report)
+            failures.append(f"--- {operation.label} as {role}:\n{error}")
+    assert not failures, "\n\n".join(failures)
+    # The world is aimed at: each role got past "not found" and "forbidden" somewhere.
+    assert len(reached) >= MIN_REACHED[role], f"{role} reached only {sorted(reached)}"
+
+
+def test_error_shape_check_rejects_a_traceback_and_a_wrong_status():
+    class Answer:
+        def __init__(self, status, body):
+            self.status_code, self.content = status, json.dumps(body).encode()
+
+    error_shape(Answer(404, {"error": "not_found", "message": "No such session."}))
+    error_shape(Answer(422, {"error": "invalid", "message": "Fix.", "fields": {"a": ["Bad."]}}))
+    with pytest.raises(AssertionError):
+        error_shape(Answer(400, {"error": "not_found", "message": "No such session."}))
+    with pytest.raises(AssertionError):
+        error_shape(Answer(409, {"error": "conflict", "message": "x", "fields": {"a": ["b"]}}))
+    with pytest.raises(AssertionError):
+        error_shape(Answer(200, {"message": "Traceback (most recent call last):\n  File \"/x\""}))
+    with pytest.raises(AssertionError):
+        error_shape(Answer(500, {"detail": "boom"}))
