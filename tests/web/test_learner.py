@@ -123,3 +123,18 @@ def test_reminder_opt_out_is_saved_from_my_page(client, db, login):
     client.post("/me/reminders", data={"reminders": "y"})
     db.session.expire_all()
     assert db.session.get(User, learner.id).reminders_opt_out is False
+
+
+def test_garbage_input_on_learner_and_account_pages_never_gives_a_500(client, db, login):
+    junk = {"email": "x" * 5000, "password": "\x00" * 3, "full_name": "é" * 300,
+            "confirm": "", "remember": "maybe", "next": "//evil", "reminders": "???",
+            "current_password": ["a", "b"]}
+    login(factories.learner())
+    for path in ("/login", "/register", "/forgot-password", "/reset-password/%00%ff",
+                 "/account/password", "/me/reminders", "/sessions/0/enroll",
+                 "/sessions/-1/enroll", "/enrollments/0/cancel", "/logout"):
+        response = client.post(path, data=junk)
+        assert response.status_code < 500, path
+    for path in ("/sessions/0", "/?who=%ff&date_from=9999-99-99&level=" + "z" * 999,
+                 "/reset-password/" + "a" * 3000, "/me"):
+        assert client.get(path).status_code < 500, path
