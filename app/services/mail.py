@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # kind -> "module:function" with signature (session, notification) -> [(filename, mimetype, bytes)]
 ATTACHMENT_BUILDERS = {
     "enrollment_confirmed": "app.services.calendar_invites:invite_attachments",
+    "waitlist_promoted": "app.services.calendar_invites:invite_attachments",
     "certificate_issued": "app.services.cards:card_attachments",
 }
 # kind -> "module:function" with signature (session, notification, config) -> dict of extra keys

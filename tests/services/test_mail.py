@@ -110,3 +110,21 @@ def test_backend_is_smtp_only_when_a_server_is_configured(app, tmp_path):
     smtp = mail.backend_from_config({**app.config, "MAIL_SERVER": "smtp.example.test",
                                      "MAIL_PORT": 587, "MAIL_USE_TLS": True})
     assert isinstance(smtp, mail.SmtpBackend) and smtp.use_tls and smtp.port == 587
+
+
+def test_a_promoted_learner_also_gets_the_calendar_invite(app):
+    from sqlalchemy import select
+
+    from app.models.base import utcnow
+    from app.services import enrollment as enrollment_service
+    from app.services import mail as mail_service
+
+    class_session = factories.ClassSessionFactory(capacity=1)
+    holder = factories.EnrollmentFactory(session=class_session)
+    waiting = factories.learner()
+    enrollment_service.enroll(db.session, waiting, class_session.id, utcnow())
+    enrollment_service.cancel_enrollment(db.session, holder.learner, holder.id, utcnow())
+    promoted = db.session.scalar(
+        select(Notification).where(Notification.kind == "waitlist_promoted"))
+    message = mail_service.compose(db.session, promoted, app.config)
+    assert [part.get_filename() for part in message.iter_attachments()] == ["class.ics"]
