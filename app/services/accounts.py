@@ -9,7 +9,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.models import Certificate, User
 from app.models.base import utcnow
@@ -165,9 +165,11 @@ def set_reminder_opt_out(session: Session, user: User, opt_out: bool) -> None:
 
 
 def certificates_of(session: Session, holder: User) -> list[Certificate]:
-    """The holder's certificates, newest first."""
+    """The holder's certificates, newest first, with their replacement links loaded (the
+    certificate view names both: one query for all rather than one per certificate)."""
     return list(session.scalars(
         select(Certificate).where(Certificate.holder_id == holder.id)
+        .options(selectinload(Certificate.replaced_by), selectinload(Certificate.replaces))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     ))
 

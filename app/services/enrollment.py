@@ -274,10 +274,13 @@ def _notify(session: Session, kind: str, enrollment: Enrollment, context: dict) 
 
 def enrollments_of(session: Session, learner: User) -> list[Enrollment]:
     """Every enrollment of the learner, soonest class first, with its session loaded."""
+    # The instructors come joined with the sessions; their roles are not needed here, and
+    # loading them would add a query per 500 instructors.
     return list(session.scalars(
         select(Enrollment).join(Enrollment.session)
         .where(Enrollment.learner_id == learner.id)
-        .options(contains_eager(Enrollment.session))
+        .options(contains_eager(Enrollment.session).joinedload(ClassSession.instructor)
+                 .lazyload(User.role_rows))
         .order_by(ClassSession.starts_at, Enrollment.id)
     ))
 
