@@ -279,3 +279,15 @@ def test_sign_in_enroll_and_verify_work_without_javascript(new_page):
     page.get_by_label("Certificate code").fill(code[:-1] + ("A" if code[-1] != "A" else "B"))
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("alert")).to_contain_text("MISTYPED")
+
+
+def test_finder_and_registration_work_without_javascript(new_page):
+    page = new_page(java_script=False)
+    page.goto("/")
+    page.get_by_label("Who are you?").select_option(label="I am a teacher or school staff")
+    page.get_by_role("button", name="Show my classes").click()
+    expect(page.get_by_role("heading", name=re.compile("^You need: "))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"who=teacher"))
+    page.get_by_role("link", name="Register").click()
+    fill_registration(page, "Tess Teacher", unique_email("teacher"), "Fourth-grade teacher")
+    expect(page.get_by_role("link", name="My classes")).to_be_visible()
