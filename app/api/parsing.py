@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 from flask import request
 
 from app.services.errors import Invalid, Malformed
+
+# Times and dates outside these years are refused as invalid: no class is that far off, and
+# it keeps date arithmetic (time zones, "the day after") clear of datetime's own limits.
+MIN_YEAR, MAX_YEAR = 1900, 9000
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+NO_NUL = "Must not contain a NUL character."
 
 
 def json_body() -> dict:
@@ -17,10 +24,24 @@ def json_body() -> dict:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(body, dict):
+            body = _without_lone_surrogates(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nesting
         raise Malformed("The request body is not valid JSON.") from error
     if not isinstance(body, dict):
         raise Malformed("The request body must be a JSON object.")
+    return body
+
+
+def _without_lone_surrogates(body: dict) -> dict:
+    """JSON's \\u escapes can spell a lone surrogate, which no UTF-8 text (database, answer)
+    can hold: each becomes "?", as Python's UTF-8 encoder writes it (and the log of looked-up
+    codes stores it)."""
+    dumped = json.dumps(body, ensure_ascii=False)
+    try:
+        dumped.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.loads(dumped.encode("utf-8", "replace"))
     return body
 
 
@@ -39,7 +60,11 @@ class FieldReader:
             if required:
                 self.fail(name, "This field is required.")
             return None
-        return self.source[name]
+        value = self.source[name]
+        if isinstance(value, str) and "\x00" in value:  # no database text column takes NUL
+            self.fail(name, NO_NUL)
+            return None
+        return value
 
     def string(self, name: str, required: bool = True, max_length: int = 500) -> str | None:
         value = self.raw(name, required)
@@ -129,7 +154,7 @@ def parse_moment(value) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
         return None
     return parsed.astimezone(UTC)
 
@@ -138,9 +163,10 @@ def parse_day(value) -> date | None:
     if not isinstance(value, str) or len(value.strip()) != 10:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         return None
+    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
 
 
 def query_args(names: dict[str, str]) -> FieldReader:
@@ -151,7 +177,8 @@ def query_args(names: dict[str, str]) -> FieldReader:
         if value is None or value == "":
             continue
         if kind == "int":
-            source[name] = int(value) if value.lstrip("-").isdigit() else value
+            # ASCII digits only: str.isdigit also admits "²", which int() refuses.
+            source[name] = int(value) if _WHOLE_NUMBER.fullmatch(value) else value
         else:
             source[name] = value
     return FieldReader(source)

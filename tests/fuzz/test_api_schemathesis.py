@@ -46,7 +46,8 @@ METHOD_ORDER = {"GET": 0, "POST": 1, "PATCH": 2, "PUT": 2, "DELETE": 3}
 
 def error_shape(response) -> None:
     """Raise AssertionError unless a 4xx/5xx body is the API.md error object of a known code."""
-    text = response.content.decode("utf-8", "replace") if response.content else ""
+    raw = response.content if hasattr(response, "content") else response.get_data()  # or Flask's
+    text = raw.decode("utf-8", "replace") if raw else ""
     for marker in TRACEBACK_MARKERS[:2]:
         assert marker not in text, f"traceback text in the answer: {text[:300]}"
     if response.status_code < 400:
@@ -236,3 +237,32 @@ def test_error_shape_check_rejects_a_traceback_and_a_wrong_status():
         error_shape(Answer(200, {"message": "Traceback (most recent call last):\n  File \"/x\""}))
     with pytest.raises(AssertionError):
         error_shape(Answer(500, {"detail": "boom"}))
+
+
+# What the fuzzers found (each was a 500), kept as plain regression cases.
+FOUND = [
+    ("get", "/api/v1/sessions/7768321094764454739968", None, 404),  # id beyond the driver's integers
+    ("delete", "/api/v1/enrollments/2147483648", None, 404),
+    ("get", "/api/v1/sessions?page=%C2%B2", None, 422),  # "²".isdigit() but int("²") fails
+    ("get", "/api/v1/sessions?page=--5", None, 422),
+    ("get", "/api/v1/sessions?page=" + "9" * 5000, None, 422),  # beyond int()'s digit limit
+    ("get", "/api/v1/sessions?to=9999-12-31", None, 422),  # "the day after" overflowed
+    ("get", "/api/v1/sessions?course=%00", None, 422),  # PostgreSQL refuses NUL
+    ("post", "/api/v1/sessions", {"course": "X", "starts_at": "0001-01-01T00:00:00+05:00"}, 422),
+    ("post", "/api/v1/tokens", b'{"email": "\\ud800@x.org", "password": "x"}', 401),
+    ("post", "/api/v1/tokens", {"email": "a\x00@x.org", "password": "secret"}, 422),
+    ("post", "/api/v1/tokens", b"[" * 100_000 + b"]" * 100_000, 400),  # nesting: RecursionError
+    ("post", "/api/v1/courses", {"code": "X\x00"}, 422),
+    ("post", "/api/v1/certificates/{code}/revocation", {"reason": "a\x00"}, 422),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), FOUND)
+def test_inputs_the_fuzzers_found_answer_in_the_error_shape(app, method, path, body, status):
+    admin = factories.admin()
+    path = path.format(code=factories.CertificateFactory().code)
+    kwargs = {"headers": {"Authorization": f"Bearer {bearer_for(admin)}"}}
+    kwargs["data" if isinstance(body, bytes) else "json"] = body
+    response = getattr(app.test_client(), method)(path, **kwargs)
+    assert response.status_code == status
+    error_shape(response)
