@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import hypothesis.strategies as st
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
+from sqlalchemy.exc import DataError
 
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
 from app.routing import digits_up_to
@@ -51,9 +52,13 @@ def as_typed(draw, code: str) -> str:
     return draw(st.sampled_from(["", " ", "\t"])) + "".join(typed) + draw(st.sampled_from(["", "\n"]))
 
 
+# What a UTF-8 file can hold (no lone surrogates). NUL is left to its own test below.
+file_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
+
+
 def cell(good: st.SearchStrategy, bad: st.SearchStrategy | None = None) -> st.SearchStrategy:
-    """Usually a plausible value, now and then anything (any text by default)."""
-    return st.one_of(good, good, good, good, bad if bad is not None else st.text(max_size=30))
+    """Usually a plausible value, now and then anything (any file text by default)."""
+    return st.one_of(good, good, good, good, bad if bad is not None else file_text)
 
 
 # --- codes.normalise and codes.lookup_keys ---------------------------------------------
@@ -233,7 +238,7 @@ def csv_files(draw, course_code: str) -> list[str]:
         text = text[:draw(st.integers(0, len(text)))]
     elif damage == "insert":
         at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.text(max_size=10)) + text[at:]
+        text = text[:at] + draw(file_text) + text[at:]
     elif damage == "quote":
         at = draw(st.integers(0, len(text)))
         text = text[:at] + '"' + text[at:]
@@ -265,6 +270,19 @@ def test_importing_any_file_imports_everything_or_lists_numbered_errors(course, 
     if not dry_run:
         for values in plan.certificates:
             assert find_by_code(factories.db.session, values["code"]).holder_name == values["holder_name"]
+
+
+def test_a_nul_character_in_a_cell_is_a_line_error_or_imported(db, course):
+    lines = [",".join(importing.COLUMNS) + "\n",
+             "LEG-1,Ann\x00 Lee,ann@example.org,BLS-HCP,2025-01-01,,,,,,\n"]
+    try:
+        plan, summary = importing.import_text(
+            factories.db.session, lines, actor=None, now=NOW, today=TODAY,
+            training_center="Lifeline Training Center", source="fuzz")
+    except DataError:
+        pytest.xfail("found by fuzzing, reported to records (#9): importing.py passes NUL to "
+                     "PostgreSQL, which refuses it (DataError, a traceback from the CLI)")
+    assert plan.errors or summary.imported == 1
 
 
 @FAST
