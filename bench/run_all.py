@@ -1,0 +1,236 @@
+"""The benchmark suite (`make bench`): every benchmark, then one table of figures and targets.
+
+    .venv/bin/python -m bench.run_all [--quick] [--database-url URL] [--only NAME ...]
+
+Runs, each in its own process with its own private database on the PostgreSQL server
+(BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test): bench/verify.py,
+bench/reminders.py, bench/import.py, bench/enrollment_race.py and bench/query_counts.py.
+Full sizes by default; `--quick` (CI) runs verify --quick, 50 000 reminder rows, 10 000
+import rows and 5 race runs. Each benchmark's own report is echoed as it runs.
+
+Result per row: PASS; MISS — a timing target missed (timings on a shared, small machine are
+noisy, so a miss is reported but does not fail the suite); FAIL — a correctness check failed
+(a race run overbooked or lost a learner, a page's statement count grew with its rows, the
+sweep queued other rows than the due set, the export lost rows); ERROR — a benchmark did not
+run to its report. Exit status 1 on any FAIL or ERROR, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+HOUR = 3600
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a figure, its target, the value measured and the verdict."""
+
+    benchmark: str
+    figure: str
+    target: str
+    value: str
+    result: str  # PASS, MISS, FAIL, ERROR or INFO
+
+
+def timing(benchmark: str, figure: str, target: str, value: float, met: bool,
+           unit: str = "") -> Row:
+    return Row(benchmark, figure, target, f"{value:.2f}{unit}", "PASS" if met else "MISS")
+
+
+def check(benchmark: str, figure: str, target: str, value: str, held: bool) -> Row:
+    return Row(benchmark, figure, target, value, "PASS" if held else "FAIL")
+
+
+class Unreadable(Exception):
+    """The benchmark's report lacks a figure the table needs."""
+
+
+def find(pattern: str, text: str) -> re.Match:
+    match = re.search(pattern, text)
+    if match is None:
+        raise Unreadable(f"no line matching {pattern!r}")
+    return match
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+# --- reading each benchmark's report ----------------------------------------------------------
+
+def verify_rows(out: str) -> list[Row]:
+    lookups = find(r"single look-ups: ([\d,.]+) req/s; no-database route \S+: ([\d,.]+) req/s",
+                   out)
+    ratio = number(find(r"ratio look-up / no-database route: ([\d.]+)", out)[1])
+    bulk = find(r"bulk of (\d+): ([\d.]+) ms; single: ([\d.]+) ms", out)
+    bulk_ratio = number(find(r"ratio bulk-\d+ / single: ([\d.]+)", out)[1])
+    return [
+        timing("verify", f"look-ups {lookups[1]} vs no-DB route {lookups[2]} req/s",
+               "≥ 0.6", ratio, ratio >= 0.6),
+        timing("verify", f"bulk-{bulk[1]} {bulk[2]} ms vs one {bulk[3]} ms", "≤ 15",
+               bulk_ratio, bulk_ratio <= 15),
+    ]
+
+
+def reminders_rows(out: str) -> list[Row]:
+    seeded = find(r"PostgreSQL, ([\d,]+) certificates .*due set: ([\d,]+) reminders", out)
+    bare = find(r"reference bare SQL \(best of \d+\): ([\d,]+) ms", out)[1]
+    sweep = find(r"sweep: ([\d,]+) ms", out)[1]
+    ratio = number(find(r"ratio sweep / reference: ([\d.]+)", out)[1])
+    growth = number(find(r"peak memory growth during the sweep: ([\d.]+) MB", out)[1])
+    mismatch = re.search(r"MISMATCH: (.*)", out)
+    return [
+        timing("reminders", f"sweep {sweep} ms vs bare SQL {bare} ms ({seeded[1]} certs)",
+               "≤ 5", ratio, ratio <= 5),
+        timing("reminders", "peak memory growth during the sweep", "< 150 MB", growth,
+               growth < 150, " MB"),
+        check("reminders", "sweep queued exactly the due set", "same rows",
+              mismatch[1] if mismatch else f"{seeded[2]} rows", mismatch is None),
+    ]
+
+
+def import_rows(out: str) -> list[Row]:
+    rows = int(find(r"rows: (\d+)", out)[1])
+    reference = find(r"reference Core insert: ([\d.]+) s", out)[1]
+    imported = find(r"import: ([\d.]+) s \(([\d,]+) rows/s\)", out)
+    ratio = number(find(r"ratio import / reference: ([\d.]+)", out)[1])
+    export = find(r"export: (\d+) rows in ([\d.]+) s \(([\d,]+) rows/s\)", out)
+    return [
+        timing("import", f"import {imported[1]} s vs bare Core {reference} s ({rows:,} rows)",
+               "≤ 5", ratio, ratio <= 5),
+        check("import", f"export {export[1]} rows in {export[2]} s", "every row",
+              f"{export[3]} rows/s", int(export[1]) == rows),
+    ]
+
+
+def race_rows(out: str) -> list[Row]:
+    table = []
+    for database in ("sqlite", "postgresql"):
+        held = find(rf"{database}: (\d+) of (\d+) runs held .*overbooked sessions: (\d+)", out)
+        times = find(rf"{database}: race median ([\d.]+)s, p95 ([\d.]+)s.*sequential "
+                     rf"reference ([\d.]+)s", out)
+        table.append(check(
+            "enrollment race", f"{database}: 50 into 10 seats, race median {times[1]} s "
+            f"(sequential {times[3]} s)", "every run holds",
+            f"{held[1]}/{held[2]} held, {held[3]} overbooked",
+            held[1] == held[2] and held[3] == "0"))
+    return table
+
+
+def query_count_rows(out: str) -> list[Row]:
+    try:
+        report = json.loads(out.strip().splitlines()[-1])
+    except (IndexError, ValueError) as error:
+        raise Unreadable("no JSON report") from error
+    rows = report["rows"]
+    return [check("query counts", f"{page}: statements at 1 / {rows} rows", "equal",
+                  f"{one} / {many}", one == many)
+            for page, (one, many) in report["pages"].items()]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    module: str
+    full: tuple[str, ...]
+    quick: tuple[str, ...]
+    read: Callable[[str], list[Row]]
+    takes_database: bool = True
+
+
+BENCHMARKS = (
+    Benchmark("verify", "bench.verify", (), ("--quick",), verify_rows),
+    Benchmark("reminders", "bench.reminders", (), ("--rows", "50000"), reminders_rows),
+    Benchmark("import", "bench.import", (), ("--rows", "10000"), import_rows),
+    Benchmark("enrollment race", "bench.enrollment_race", (), ("--runs", "5"), race_rows),
+    Benchmark("query counts", "bench.query_counts", ("--json",), ("--json",), query_count_rows,
+              takes_database=False),
+)
+
+
+def run(benchmark: Benchmark, quick: bool, database_url: str) -> list[Row]:
+    """Run one benchmark in its own process, echoing its report; its table rows."""
+    command = [sys.executable, "-m", benchmark.module,
+               *(benchmark.quick if quick else benchmark.full)]
+    if benchmark.takes_database:
+        command += ["--database-url", database_url]
+    print(f"\n== {benchmark.name}: {' '.join(command[1:])}", flush=True)
+    started = time.monotonic()
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors,
+                                   text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            print(f"   {line}", end="", flush=True)
+        status = process.wait()
+        errors.seek(0)
+        error_text = errors.read()
+    print(f"   ({time.monotonic() - started:.0f} s, exit status {status})", flush=True)
+    try:
+        return benchmark.read("".join(lines))
+    except (Unreadable, KeyError, ValueError) as problem:
+        tail = [line for line in error_text.splitlines() if line.strip()][-8:]
+        print(f"   no report: {problem}; its last error lines:", flush=True)
+        print("   " + "\n   ".join(tail), flush=True)
+        return [Row(benchmark.name, "did not report (its errors are above)", "a report",
+                    f"exit status {status}", "ERROR")]
+
+
+def table(rows: list[Row]) -> str:
+    headings = Row("benchmark", "figure", "target", "value", "result")
+    widths = [max(len(getattr(row, field)) for row in [headings, *rows])
+              for field in Row.__dataclass_fields__]
+    lines = []
+    for index, row in enumerate([headings, *rows]):
+        cells = [getattr(row, field) for field in Row.__dataclass_fields__]
+        lines.append(" | ".join(cell.ljust(width) for cell, width in zip(cells, widths,
+                                                                        strict=True)).rstrip())
+        if index == 0:
+            lines.append("-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="reduced sizes, for CI (a few minutes instead of ~10)")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
+                        or DEFAULT_DATABASE_URL,
+                        help="PostgreSQL server; each benchmark makes its own database there")
+    parser.add_argument("--only", nargs="+", choices=[b.name for b in BENCHMARKS],
+                        metavar="NAME", help="run only these benchmarks")
+    args = parser.parse_args(argv)
+
+    chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
+    load_before, started = os.getloadavg()[0], time.monotonic()
+    rows = [row for benchmark in chosen for row in run(benchmark, args.quick, args.database_url)]
+    minutes = (time.monotonic() - started) / 60
+    print(f"\nLifeline benchmarks ({'quick' if args.quick else 'full'} size), {minutes:.1f} min;"
+          f" {os.cpu_count()} CPUs, load average {load_before:.1f} before and "
+          f"{os.getloadavg()[0]:.1f} after")
+    print(table(rows))
+    failed = [row for row in rows if row.result in ("FAIL", "ERROR")]
+    missed = [row for row in rows if row.result == "MISS"]
+    print("MISS = a timing target missed: timings on a shared machine with few cores are noisy, so a "
+          "miss is reported, not failed. FAIL/ERROR = a correctness check failed or a "
+          "benchmark did not report: exit status 1.")
+    print(f"{len(rows)} rows: {len(failed)} failed, {len(missed)} timing targets missed.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
