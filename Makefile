@@ -41,7 +41,7 @@ check: install
 	$(BIN)/python scripts/audit_dependencies.py
 
 bench: install
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
