@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from flask import g
 
 from app import create_app
 from app.extensions import db
@@ -63,18 +62,21 @@ def _page_paths(app, world) -> list[str]:
 
 
 def _sign_in(client, user_id: int | None) -> None:
-    g.pop("_login_user", None)
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
             session.update({"_user_id": str(user_id), "_fresh": True})
 
 
-def test_every_post_form_on_every_page_carries_a_csrf_token(app, app_factory):
-    world = build_world()
-    ids = {role: world.users[role].id for role in world.users}
+# These tests use only the CSRF-enabled app (no `app` fixture): its requests push their own
+# app context, and no second session is left holding locks when the database is wiped.
+def test_every_post_form_on_every_page_carries_a_csrf_token(app_factory):
     csrf_app = app_factory(WTF_CSRF_ENABLED=True)
-    paths = _page_paths(csrf_app, world)
+    with csrf_app.app_context():
+        world = build_world()
+        ids = {role: world.users[role].id for role in world.users}
+        paths = _page_paths(csrf_app, world)
+        session_id = world.session.id
     client = csrf_app.test_client()
     missing, scanned, actions = [], 0, set()
     for role in ROLES:
@@ -91,23 +93,24 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(app, app_factory):
                     missing.append(f"{path} as {role}: form posting to {form['action']!r}")
     assert not missing, "POST forms without a csrf_token:\n" + "\n".join(sorted(set(missing)))
     # The scan must really have seen the site's forms, not an error page per URL.
-    for action in ("/login", "/register", "/logout", f"/instructor/sessions/{world.session.id}",
+    for action in ("/login", "/register", "/logout", f"/instructor/sessions/{session_id}",
                    "/employer/watch-list", "/admin/courses/new"):
         assert action in actions, f"no form posting to {action} was scanned"
     assert scanned > 50
 
 
-def test_a_post_without_the_csrf_token_is_refused(app, app_factory):
-    learner = factories.learner()
+def test_a_post_without_the_csrf_token_is_refused(app_factory):
     csrf_app = app_factory(WTF_CSRF_ENABLED=True)
+    with csrf_app.app_context():
+        learner_id, email = (user := factories.learner()).id, user.email
     client = csrf_app.test_client()
-    credentials = {"email": learner.email, "password": factories.DEFAULT_PASSWORD}
+    credentials = {"email": email, "password": factories.DEFAULT_PASSWORD}
 
     assert client.post("/login", data=credentials).status_code == 400
-    _sign_in(client, learner.id)
+    _sign_in(client, learner_id)
     assert client.post("/me/reminders", data={}).status_code == 400
-    db.session.expire_all()
-    assert db.session.get(User, learner.id).reminders_opt_out is False
+    with csrf_app.app_context():
+        assert db.session.get(User, learner_id).reminders_opt_out is False
 
     _sign_in(client, None)
     page = client.get("/login").get_data(as_text=True)
