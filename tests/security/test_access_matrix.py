@@ -190,12 +190,20 @@ def _mismatch(call: Call, actor: str, expected, response) -> str | None:
 
 
 def _leaks(call: Call, actor: str, response) -> list[str]:
+    """Private details the actor may not see, password hashes, API errors out of shape."""
     if call.endpoint == "static":
         return []
     body = response.get_data().decode("utf-8", "replace")
-    return [f"shows {detail!r}" for detail, allowed in SEES.items()
-            if detail in body and actor not in allowed
-            and not (detail == "Lena Learnwell" and call.endpoint in CODE_VIEWS)]
+    leaks = [f"shows {detail!r}" for detail, allowed in SEES.items()
+             if detail in body and actor not in allowed
+             and not (detail == "Lena Learnwell" and call.endpoint in CODE_VIEWS)]
+    if "$argon2" in body:
+        leaks.append("shows a password hash")
+    if call.api and response.status_code >= 400:
+        error = response.get_json(silent=True)
+        if not (isinstance(error, dict) and {"error", "message"} <= error.keys()):
+            leaks.append(f"error not in the API.md shape: {body[:120]!r}")
+    return leaks
 
 
 @pytest.mark.parametrize("actor", ROLES)
