@@ -224,3 +224,12 @@ def test_access_matrix(app, client, login, api_token, actor):
         for problem in ([why] if why else []) + _leaks(call, actor, response):
             problems.append(f"{call.method} {call.path} ({call.endpoint}) as {actor}: {problem}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_api_ignores_the_browser_session_cookie(client, login, world):
+    login(world.users["learner"])
+    assert client.get("/me").status_code == 200  # the cookie does sign the browser in
+    for method, path in (("GET", "/api/v1/me/enrollments"),
+                         ("DELETE", f"/api/v1/enrollments/{world.enrollment.id}")):
+        answer = client.open(path, method=method)
+        assert answer.status_code == 401 and answer.get_json()["error"] == "unauthenticated"
