@@ -30,7 +30,7 @@ from app.services import tokens
 from tests import factories
 
 ROLES = ("anonymous", "learner", "instructor", "employer", "admin")
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 20
 # API.md's error table: each code and the one status it comes with.
 ERROR_STATUS = {
     "malformed": 400, "mistyped_code": 400, "unauthenticated": 401, "forbidden": 403,
