@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Integer, String, bindparam, cast, func, insert, literal, select, true
+from sqlalchemy import Integer, String, bindparam, cast, func, insert, literal, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
@@ -155,6 +155,8 @@ def _storable(typed: str) -> str:
 
 _LOG_COLUMNS = ("created_at", "code_queried", "certificate_id", "outcome", "channel",
                 "account_id", "ip_hash")
+# Below this many rows a plain INSERT is cheaper than one INSERT … SELECT over arrays.
+_ARRAY_INSERT_FROM = 20
 
 
 def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now: datetime,
@@ -165,35 +167,41 @@ def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now
         raise ValueError(f"unknown channel: {channel!r}")
     if not lookups:
         return
-    codes = [_storable(lookup.code[:_LOGGED_CODE_LENGTH]) for lookup in lookups]
-    ids = [lookup.certificate.id if lookup.certificate else None for lookup in lookups]
-    outcomes = [lookup.outcome(today) for lookup in lookups]
     ip_hash = None if caller.account_id else caller.ip_hash
+    rows = [dict(zip(_LOG_COLUMNS, (
+        now, _storable(lookup.code[:_LOGGED_CODE_LENGTH]),
+        lookup.certificate.id if lookup.certificate else None, lookup.outcome(today), channel,
+        caller.account_id, ip_hash,
+    ), strict=True)) for lookup in lookups]
     table = VerificationLog.__table__
     if session.get_bind().dialect.name != "postgresql":
-        rows = [dict(zip(_LOG_COLUMNS, (now, code, certificate_id, outcome, channel,
-                                        caller.account_id, ip_hash), strict=True))
-                for code, certificate_id, outcome in zip(codes, ids, outcomes, strict=True)]
         session.execute(insert(table), rows)
         return
-    # One INSERT … SELECT over arrays: a 500-code batch is one statement, not 500.
+    # Log rows need not wait for the disk: a server crash may lose the last instants of the
+    # log, never other data, as only this transaction commits asynchronously.
+    session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    if len(rows) < _ARRAY_INSERT_FROM:
+        session.execute(insert(table), rows)
+    else:
+        session.execute(_array_insert(rows))
+
+
+def _array_insert(rows: list[dict]):
+    """One INSERT … SELECT over arrays of the varying columns: a 500-code batch is one
+    statement, where an executemany would send 500."""
+    table = VerificationLog.__table__
+    first = rows[0]
     # Casts in SQL rather than typed parameters: the driver sends Python lists as arrays.
     batch = func.unnest(
-        cast(bindparam("codes", codes), ARRAY(String)),
-        cast(bindparam("ids", ids), ARRAY(Integer)),
-        cast(bindparam("outcomes", outcomes), ARRAY(String)),
+        cast(bindparam("codes", [row["code_queried"] for row in rows]), ARRAY(String)),
+        cast(bindparam("ids", [row["certificate_id"] for row in rows]), ARRAY(Integer)),
+        cast(bindparam("outcomes", [row["outcome"] for row in rows]), ARRAY(String)),
     ).table_valued("code_queried", "certificate_id", "outcome").render_derived()
-    # Log rows need not wait for the disk: a server crash may lose the last instants of the
-    # log, never other data, as only this transaction commits asynchronously. Set in the
-    # same statement (a one-row cross join) to spare a round trip per verification.
-    asynchronous = select(
-        func.set_config("synchronous_commit", "off", true()).label("setting")
-    ).subquery("asynchronous_commit")
-    session.execute(insert(table).from_select(_LOG_COLUMNS, select(
-        literal(now, table.c.created_at.type), batch.c.code_queried, batch.c.certificate_id,
-        batch.c.outcome, literal(channel, String), literal(caller.account_id, Integer),
-        literal(ip_hash, String),
-    ).select_from(batch).join(asynchronous, true())))
+    return insert(table).from_select(_LOG_COLUMNS, select(
+        literal(first["created_at"], table.c.created_at.type), batch.c.code_queried,
+        batch.c.certificate_id, batch.c.outcome, literal(first["channel"], String),
+        literal(first["account_id"], Integer), literal(first["ip_hash"], String),
+    ))
 
 
 @dataclass
