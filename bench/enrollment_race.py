@@ -37,10 +37,11 @@ from app.models.base import utcnow  # noqa: E402
 from app.services import accounts, catalog, scheduling  # noqa: E402
 from app.services import enrollment as service  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from bench import private_name  # noqa: E402
 from config import Config, sqlalchemy_url  # noqa: E402
 from tests.reliability.race import enroll_all_at_once, holds, private_engine  # noqa: E402
 
-DATABASE = "lifeline_bench_enrollment"
+DATABASE = private_name("lifeline_bench_enrollment")
 LEARNERS, SEATS = 50, 10
 
 

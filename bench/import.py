@@ -31,6 +31,7 @@ from app.models import Certificate, Course, User  # noqa: E402
 from app.models.user import UserRole  # noqa: E402
 from app.services import catalog, exporting, importing  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from bench import private_name  # noqa: E402
 from tests.support import databases  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     url = args.database_url
     if url.startswith("postgres"):
-        url = databases.private_postgres_url(url, purpose="bench_records")
+        url = databases.private_postgres_url(url, purpose=private_name("bench_records"))
     app = create_app(databases.config_for(url))
     databases.ensure_migrated(app)
     with app.app_context():

@@ -33,6 +33,7 @@ from app.extensions import db  # noqa: E402
 from app.services import catalog, reminders  # noqa: E402
 from app.services.clock import day_start_utc  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from bench import private_name  # noqa: E402
 from tests.support import databases  # noqa: E402
 
 TODAY = date(2026, 11, 23)
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/reminders.py needs PostgreSQL (--database-url postgresql://…)")
-    url = databases.private_postgres_url(args.database_url, purpose="bench_reminders")
+    url = databases.private_postgres_url(args.database_url, purpose=private_name("bench_reminders"))
     app = create_app(databases.config_for(url))
     databases.ensure_migrated(app)
     with app.app_context():

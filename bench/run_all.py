@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import RUN_ID_VARIABLE
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 HOUR = 3600
@@ -161,7 +163,7 @@ BENCHMARKS = (
 )
 
 
-def run(benchmark: Benchmark, quick: bool, database_url: str) -> list[Row]:
+def run(benchmark: Benchmark, quick: bool, database_url: str, run_id: str) -> list[Row]:
     """Run one benchmark in its own process, echoing its report; its table rows."""
     command = [sys.executable, "-m", benchmark.module,
                *(benchmark.quick if quick else benchmark.full)]
@@ -171,7 +173,8 @@ def run(benchmark: Benchmark, quick: bool, database_url: str) -> list[Row]:
     started = time.monotonic()
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors,
-                                   text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                   text=True, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                                         RUN_ID_VARIABLE: run_id})
         lines = []
         for line in process.stdout:
             lines.append(line)
@@ -188,6 +191,27 @@ def run(benchmark: Benchmark, quick: bool, database_url: str) -> list[Row]:
         print("   " + "\n   ".join(tail), flush=True)
         return [Row(benchmark.name, "did not report (its errors are above)", "a report",
                     f"exit status {status}", "ERROR")]
+
+
+def drop_databases(server_url: str, run_id: str) -> None:
+    """Drop the databases the benchmarks of this run made on the server."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from config import sqlalchemy_url
+
+    url = make_url(sqlalchemy_url(server_url)).set(database="postgres")
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            names = connection.scalars(sa.text(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'lifeline_bench_%'"))
+            for name in [n for n in names if re.search(rf"_{run_id}(_|$)", n)]:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except sa.exc.OperationalError as error:
+        print(f"could not drop this run's databases: {error.orig}", flush=True)
+    finally:
+        engine.dispose()
 
 
 def table(rows: list[Row]) -> str:
@@ -217,7 +241,13 @@ def main(argv: list[str] | None = None) -> int:
 
     chosen = [b for b in BENCHMARKS if not args.only or b.name in args.only]
     load_before, started = os.getloadavg()[0], time.monotonic()
-    rows = [row for benchmark in chosen for row in run(benchmark, args.quick, args.database_url)]
+    run_id = f"run{os.getpid()}"
+    try:
+        rows = [row for benchmark in chosen
+                for row in run(benchmark, args.quick, args.database_url, run_id)]
+    finally:
+        if args.database_url.startswith("postgres"):
+            drop_databases(args.database_url, run_id)
     minutes = (time.monotonic() - started) / 60
     print(f"\nLifeline benchmarks ({'quick' if args.quick else 'full'} size), {minutes:.1f} min;"
           f" {os.cpu_count()} CPUs, load average {load_before:.1f} before and "

@@ -42,9 +42,10 @@ from app.models import Certificate, User  # noqa: E402
 from app.services import catalog, tokens  # noqa: E402
 from app.services.codes import generate_code  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from bench import private_name  # noqa: E402
 from config import Config, sqlalchemy_url  # noqa: E402
 
-DATABASE = "lifeline_bench_verify"
+DATABASE = private_name("lifeline_bench_verify")
 PASSWORD = "bench-password-123"
 THROUGHPUT_TARGET = 0.6
 BULK_TARGET = 15
