@@ -36,7 +36,9 @@ def operation(view, rule: str) -> dict:
         raise UndocumentedRoute(f"{rule} has no @documented description")
     op: dict = {"summary": spec["summary"], "parameters": path_parameters(rule) + spec["parameters"]}
     if spec["request"] is not None:
-        op["requestBody"] = {"content": {"application/json": {"schema": spec["request"]}}}
+        # A body is required when its schema requires a field (an empty body reads as {}).
+        op["requestBody"] = {"required": bool(spec["request"].get("required")),
+                             "content": {"application/json": {"schema": spec["request"]}}}
     success: dict = {"description": "success"}
     if spec["response"] is not None:
         success["content"] = {spec["response_type"]: {"schema": spec["response"]}}

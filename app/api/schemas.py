@@ -1,6 +1,7 @@
 """JSON Schemas of the API's resources (OpenAPI components)."""
 
 from app.models.vocab import COURSE_FORMATS, ENROLLMENT_STATUSES, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
+from app.services.requirements import PRESETS
 
 STRING = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
@@ -87,7 +88,7 @@ COMPONENTS = {
     ),
     "Requirement": {
         "anyOf": [
-            {"type": "string", "description": "a preset name"},
+            {"type": "string", "enum": list(PRESETS), "description": "a preset name"},
             obj({"level": LEVEL, "topics": TOPIC_LIST, "guidelines": GUIDELINE_LIST,
                  "valid_on": DATE}, ["level", "topics"]),
         ]

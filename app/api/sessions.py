@@ -28,7 +28,7 @@ LIST_PARAMETERS = [
     query_parameter("guideline", {"type": "string", "enum": list(GUIDELINES)}),
     query_parameter("from", {"type": "string", "format": "date"}),
     query_parameter("to", {"type": "string", "format": "date"}),
-    query_parameter("page", {"type": "integer", "minimum": 1}),
+    query_parameter("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
     query_parameter("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
 ]
 
