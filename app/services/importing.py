@@ -166,6 +166,8 @@ class _RowChecker:
             self.first_line_of_code[code] = record.line
         if not row["holder_name"]:
             problems.append("missing holder_name")
+        # PostgreSQL refuses NUL in text, so a spreadsheet's stray NUL is the row's error, not a crash.
+        problems += [f"{column} holds a NUL character" for column, value in row.items() if "\x00" in value]
         problems += [f"{column} longer than {limit} characters"
                      for column, limit in TEXT_LIMITS.items() if len(row[column]) > limit]
         email = self.email(row["holder_email"], problems)
