@@ -76,6 +76,10 @@ def init_celery(flask_app: Flask, broker_url: str | None = None) -> Celery:
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
+            # Called directly inside an app (a CLI command, a test) the task uses that app;
+            # in a worker there is none, so it enters the app it was created for.
+            if has_app_context():
+                return self.run(*args, **kwargs)
             with flask_app.app_context():
                 return self.run(*args, **kwargs)
 
