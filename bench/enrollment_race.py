@@ -21,7 +21,6 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,23 +37,12 @@ from app.services import accounts, catalog, scheduling  # noqa: E402
 from app.services import enrollment as service  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
 from bench import private_name  # noqa: E402
-from config import Config, sqlalchemy_url  # noqa: E402
+from config import Config  # noqa: E402
 from tests.reliability.race import enroll_all_at_once, holds, private_engine  # noqa: E402
+from tests.support import databases  # noqa: E402
 
 DATABASE = private_name("lifeline_bench_enrollment")
 LEARNERS, SEATS = 50, 10
-
-
-def fresh_postgres(server_url: str) -> str:
-    """Drop and create the bench's private database on the server; its URL."""
-    parts = urlsplit(sqlalchemy_url(server_url))
-    admin = sa.create_engine(urlunsplit(parts._replace(path="/postgres")),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return urlunsplit(parts._replace(path=f"/{DATABASE}"))
 
 
 def fresh_sqlite() -> str:
@@ -145,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     sqlite_url = fresh_sqlite()
     ok = bench("sqlite", sqlite_url, args.runs, sqlite_url)
     if not args.sqlite_only:
-        postgres_url = fresh_postgres(args.database_url)
+        postgres_url = databases.fresh_postgres_database(args.database_url, DATABASE)
         ok = bench("postgresql", postgres_url, args.runs, postgres_url) and ok
     return 0 if ok else 1
 

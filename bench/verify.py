@@ -28,7 +28,6 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,25 +42,14 @@ from app.services import catalog, tokens  # noqa: E402
 from app.services.codes import generate_code  # noqa: E402
 from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
 from bench import private_name  # noqa: E402
-from config import Config, sqlalchemy_url  # noqa: E402
+from config import Config  # noqa: E402
+from tests.support import databases  # noqa: E402
 
 DATABASE = private_name("lifeline_bench_verify")
 PASSWORD = "bench-password-123"
 THROUGHPUT_TARGET = 0.6
 BULK_TARGET = 15
 BULK_SIZE = 500
-
-
-def fresh_database(server_url: str) -> str:
-    """Drop and create the bench's private database on the server; its URL."""
-    parts = urlsplit(sqlalchemy_url(server_url))
-    admin = sa.create_engine(urlunsplit(parts._replace(path="/postgres")),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{DATABASE}"'))
-    admin.dispose()
-    return urlunsplit(parts._replace(path=f"/{DATABASE}"))
 
 
 def seed(url: str, count: int) -> tuple[list[str], str]:
@@ -202,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     clients = args.workers * 2
 
     load_before = os.getloadavg()[0]
-    url = fresh_database(args.database_url)
+    url = databases.fresh_postgres_database(args.database_url, DATABASE)
     codes, token = seed(url, count)
     port = free_port()
     server = start_server(url, port, args.workers)

@@ -25,7 +25,11 @@ def sqlite_url() -> str:
 
 def private_postgres_url(server_url: str, purpose: str = "test") -> str:
     """An empty database of this worker's own on the PostgreSQL server (made anew)."""
-    name = f"lifeline_{purpose}_{worker_suffix()}"
+    return fresh_postgres_database(server_url, f"lifeline_{purpose}_{worker_suffix()}")
+
+
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    """Drop and create the named database on the server of `server_url`; its URL."""
     parts = urlsplit(sqlalchemy_url(server_url))
     engine = sa.create_engine(urlunsplit(parts._replace(path="/postgres")),
                               isolation_level="AUTOCOMMIT")
