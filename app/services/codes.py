@@ -47,16 +47,22 @@ def _times_alpha_power(element: int, exponent: int) -> int:
     return _EXP[(_LOG[element] + exponent) % _ORDER]
 
 
+# αⁱ·v for every position i and symbol value v, so a code's sum is a few table look-ups.
+_WEIGHTED = [[_times_alpha_power(value, position) for value in range(_FIELD_SIZE)]
+             for position in range(CODE_LENGTH)]
+_SYMBOL_SET = frozenset(ALPHABET)
+
+
 def _weighted_sum(symbols: str) -> int:
     """Σ αⁱ·sᵢ over the given symbols, starting at i = 0."""
     total = 0
-    for position, symbol in enumerate(symbols):
-        total ^= _times_alpha_power(_SYMBOL_VALUES[symbol], position)
+    for weights, symbol in zip(_WEIGHTED, symbols, strict=False):
+        total ^= weights[_SYMBOL_VALUES[symbol]]
     return total
 
 
 def _all_symbols(text: str, length: int) -> bool:
-    return len(text) == length and all(symbol in _SYMBOL_VALUES for symbol in text)
+    return len(text) == length and _SYMBOL_SET.issuperset(text)
 
 
 def check_symbol(first15: str) -> str:

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Integer, String, bindparam, cast, func, insert, literal, select, text
+from sqlalchemy import Integer, String, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Certificate, VerificationLog
+from app.models.base import UTCDateTime
 from app.services import requirements
 from app.services.codes import lookup_keys
 from app.services.errors import MistypedCode, NotFound
@@ -186,22 +187,32 @@ def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now
         session.execute(_array_insert(rows))
 
 
+_ARRAY_INSERT = text(
+    "INSERT INTO verification_log"
+    " (created_at, code_queried, certificate_id, outcome, channel, account_id, ip_hash)"
+    " SELECT :created_at, batch.code_queried, batch.certificate_id, batch.outcome,"
+    " :channel, :account_id, :ip_hash"
+    " FROM unnest(CAST(:codes AS varchar[]), CAST(:ids AS integer[]), CAST(:outcomes AS varchar[]))"
+    " AS batch (code_queried, certificate_id, outcome)"
+).bindparams(
+    bindparam("created_at", type_=UTCDateTime()), bindparam("channel", type_=String()),
+    bindparam("account_id", type_=Integer()), bindparam("ip_hash", type_=String()),
+    bindparam("codes", type_=ARRAY(String())), bindparam("ids", type_=ARRAY(Integer())),
+    bindparam("outcomes", type_=ARRAY(String())),
+)
+
+
 def _array_insert(rows: list[dict]):
     """One INSERT … SELECT over arrays of the varying columns: a 500-code batch is one
-    statement, where an executemany would send 500."""
-    table = VerificationLog.__table__
+    statement, where an executemany would send 500. The statement is built once, typed, so a
+    batch costs only its parameters."""
     first = rows[0]
-    # Casts in SQL rather than typed parameters: the driver sends Python lists as arrays.
-    batch = func.unnest(
-        cast(bindparam("codes", [row["code_queried"] for row in rows]), ARRAY(String)),
-        cast(bindparam("ids", [row["certificate_id"] for row in rows]), ARRAY(Integer)),
-        cast(bindparam("outcomes", [row["outcome"] for row in rows]), ARRAY(String)),
-    ).table_valued("code_queried", "certificate_id", "outcome").render_derived()
-    return insert(table).from_select(_LOG_COLUMNS, select(
-        literal(first["created_at"], table.c.created_at.type), batch.c.code_queried,
-        batch.c.certificate_id, batch.c.outcome, literal(first["channel"], String),
-        literal(first["account_id"], Integer), literal(first["ip_hash"], String),
-    ))
+    return _ARRAY_INSERT.params(
+        created_at=first["created_at"], channel=first["channel"],
+        account_id=first["account_id"], ip_hash=first["ip_hash"],
+        codes=[row["code_queried"] for row in rows], ids=[row["certificate_id"] for row in rows],
+        outcomes=[row["outcome"] for row in rows],
+    )
 
 
 @dataclass
