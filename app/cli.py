@@ -33,10 +33,13 @@ def fail(message: str) -> None:
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--role", "roles", multiple=True, required=True, help="one of: " + ", ".join(ROLES))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, full_name: str, roles: tuple[str, ...], password_stdin: bool):
     """Create a user; the password is one line read from standard input."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        fail(f"unknown role {', '.join(unknown)}; choose from {', '.join(ROLES)}")
     if not password_stdin:
         fail("pass --password-stdin and give the password on standard input")
     password = sys.stdin.readline().rstrip("\r\n")

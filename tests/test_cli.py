@@ -101,3 +101,10 @@ def test_demo_seed_refuses_to_run_in_production(app_factory):
         assert "production" in assert_one_line_user_error(result)
         assert accounts.user_by_email(production.extensions["sqlalchemy"].session,
                                       "admin@lifeline.test") is None
+
+
+def test_users_create_refuses_an_unknown_role_in_one_line(app, db):
+    result = create_user(app, "--role", "wizard", "--password-stdin",
+                         password_line="a long enough password\n")
+    assert "unknown role wizard" in assert_one_line_user_error(result)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
