@@ -6,7 +6,7 @@ Runs, each in its own process with its own private database on the PostgreSQL se
 (BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test): bench/verify.py,
 bench/reminders.py, bench/import.py, bench/enrollment_race.py and bench/query_counts.py.
 Full sizes by default; `--quick` (CI) runs verify --quick, 50 000 reminder rows, 10 000
-import rows and 5 race runs. Each benchmark's own report is echoed as it runs.
+rows to import and 5 race runs. Each benchmark's own report is echoed as it runs.
 
 Result per row: PASS; MISS — a timing target missed (timings on a shared, small machine are
 noisy, so a miss is reported but does not fail the suite); FAIL — a correctness check failed

@@ -150,3 +150,17 @@ class CertificateFactory(BaseFactory):
     expires_on = factory.LazyAttribute(
         lambda o: expires_on(o.issued_on, o.course.validity_months, o.course.expiry_rule)
     )
+
+
+def finished_bbp_session() -> ClassSession:
+    """A completed Bloodborne Pathogens class with one passed attendee (Ann Lee, Nurse)."""
+    from datetime import UTC, datetime
+
+    bbp = CourseFactory(code="BBP", family="bloodborne_pathogens", topics_mask=1 << 5,
+                        level="lay_rescuer", title="Bloodborne Pathogens")
+    class_session = ClassSessionFactory(
+        course=bbp, starts_at=datetime(2026, 10, 5, 13, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 10, 5, 14, 30, tzinfo=UTC), status="completed")
+    EnrollmentFactory(session=class_session, status="passed",
+                      learner=learner(full_name="Ann Lee", job_title="Nurse"))
+    return class_session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -93,13 +93,7 @@ def test_export_writes_only_csv_to_stdout(app, db, standard_catalog):
 
 
 def test_records_osha_writes_csv_or_pdf_and_refuses_bad_options(app, db):
-    bbp = factories.CourseFactory(code="BBP", family="bloodborne_pathogens", topics_mask=1 << 5,
-                                  level="lay_rescuer", title="Bloodborne Pathogens")
-    class_session = factories.ClassSessionFactory(
-        course=bbp, starts_at=datetime(2026, 10, 5, 13, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 10, 5, 14, 30, tzinfo=UTC), status="completed")
-    factories.EnrollmentFactory(session=class_session, status="passed",
-                                learner=factories.learner(full_name="Ann Lee", job_title="Nurse"))
+    class_session = factories.finished_bbp_session()
     as_csv = invoke(app, "records", "osha", "--session", str(class_session.id))
     assert as_csv.exit_code == 0 and "Ann Lee,Nurse,passed" in as_csv.stdout
     ranged = invoke(app, "records", "osha", "--from", "2026-10-01", "--to", "2026-10-31")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -112,13 +112,7 @@ def test_export_downloads_the_certificates_expiring_within_the_days_asked(admin_
 
 
 def test_osha_record_downloads_as_pdf_and_csv(admin_client, db):
-    bbp = factories.CourseFactory(code="BBP", family="bloodborne_pathogens", topics_mask=1 << 5,
-                                  level="lay_rescuer", title="Bloodborne Pathogens")
-    class_session = factories.ClassSessionFactory(
-        course=bbp, starts_at=datetime(2026, 10, 5, 13, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 10, 5, 14, 30, tzinfo=UTC), status="completed")
-    factories.EnrollmentFactory(session=class_session, status="passed",
-                                learner=factories.learner(full_name="Ann Lee", job_title="Nurse"))
+    class_session = factories.finished_bbp_session()
     assert f"session={class_session.id}" in admin_client.get("/admin/records/").get_data(as_text=True)
     pdf = admin_client.get(f"/admin/records/osha?session={class_session.id}&format=pdf")
     assert pdf.mimetype == "application/pdf"
