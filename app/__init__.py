@@ -46,7 +46,7 @@ def refuse_insecure_production(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model registered before mapping is used)
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.services import passwords
+    from app.services.accounts import passwords
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

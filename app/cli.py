@@ -10,14 +10,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app import demo
+from app.demo.data import DEMO_PASSWORD
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
 from app.models.vocab import ROLES
-from app.services import accounts, catalog, demo
-from app.services.demo_data import DEMO_PASSWORD
+from app.services import accounts, catalog
+from app.services.catalog.standard import STANDARD_COURSES
 from app.services.errors import DomainError
-from app.services.standard_catalog import STANDARD_COURSES
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 catalog_cli = AppGroup("catalog", help="The course catalog.")

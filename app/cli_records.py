@@ -15,9 +15,9 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import exporting, importing, osha
 from app.services.clock import local_date
 from app.services.errors import DomainError
+from app.services.records import exporting, importing, osha
 
 certificates_cli = AppGroup("certificates", help="Import and export certificate records.")
 records_cli = AppGroup("records", help="Training records for regulators.")

@@ -33,9 +33,10 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import ClassSession, Course, User  # noqa: E402
 from app.models.base import utcnow  # noqa: E402
-from app.services import accounts, catalog, scheduling  # noqa: E402
-from app.services import enrollment as service  # noqa: E402
-from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from app.services import accounts, catalog  # noqa: E402
+from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
+from app.services.enrollment import seats as service  # noqa: E402
+from app.services.schedule import sessions as scheduling  # noqa: E402
 from bench import private_name  # noqa: E402
 from config import Config  # noqa: E402
 from tests.reliability.race import enroll_all_at_once, holds, private_engine  # noqa: E402

@@ -29,8 +29,12 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, Course, User  # noqa: E402
 from app.models.user import UserRole  # noqa: E402
-from app.services import catalog, exporting, importing  # noqa: E402
-from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from app.services import catalog
+from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
+from app.services.records import (
+    exporting,
+    importing,  # noqa: E402
+)
 from bench import private_name  # noqa: E402
 from tests.support import databases  # noqa: E402
 

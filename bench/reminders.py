@@ -30,9 +30,12 @@ import sqlalchemy as sa  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.services import catalog, reminders  # noqa: E402
+from app.services import (
+    catalog,
+    reminders,  # noqa: E402
+)
+from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
 from app.services.clock import day_start_utc  # noqa: E402
-from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
 from bench import private_name  # noqa: E402
 from tests.support import databases  # noqa: E402
 

@@ -38,9 +38,10 @@ from flask_migrate import upgrade  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Certificate, User  # noqa: E402
-from app.services import catalog, tokens  # noqa: E402
-from app.services.codes import generate_code  # noqa: E402
-from app.services.standard_catalog import STANDARD_COURSES  # noqa: E402
+from app.services import catalog  # noqa: E402
+from app.services.accounts import tokens  # noqa: E402
+from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
+from app.services.certificates.codes import generate_code  # noqa: E402
 from bench import private_name  # noqa: E402
 from config import Config  # noqa: E402
 from tests.support import databases  # noqa: E402
@@ -60,7 +61,7 @@ def seed(url: str, count: int) -> tuple[list[str], str]:
     with app.app_context():
         upgrade()
         catalog.load_catalog(db.session, STANDARD_COURSES)
-        from app.services.accounts import create_user
+        from app.services.accounts.users import create_user
         holder = create_user(db.session, email="holder@bench.test", full_name="Bench Holder",
                              password=None, roles=["learner"])
         create_user(db.session, email="hr@bench.test", full_name="Bench HR", password=PASSWORD,

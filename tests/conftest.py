@@ -117,7 +117,7 @@ def login(client):
 def api_token(app):
     """Issue a real bearer token for a user and return the Authorization header."""
     from app.models.base import utcnow
-    from app.services import tokens
+    from app.services.accounts import tokens
 
     def issue(user, password: str = "correct horse battery") -> dict:
         raw_token, _ = tokens.issue_token(_db.session, user.email, password, utcnow(), 30)

@@ -17,9 +17,9 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import passwords
-from app.services.codes import generate_code
-from app.services.expiry import expires_on
+from app.services.accounts import passwords
+from app.services.certificates.codes import generate_code
+from app.services.certificates.expiry import expires_on
 
 DEFAULT_PASSWORD = "correct horse battery"
 

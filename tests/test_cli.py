@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.models import Course, User
-from app.services import accounts, passwords
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services import accounts
+from app.services.accounts import passwords
+from app.services.catalog.standard import STANDARD_COURSES
 from tests import factories
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from app.models import Certificate
 from app.models.base import utcnow
-from app.services import catalog, importing
+from app.services import catalog
+from app.services.catalog.standard import STANDARD_COURSES
 from app.services.clock import local_date
-from app.services.standard_catalog import STANDARD_COURSES
-from app.services.verification import find_by_code
+from app.services.records import importing
+from app.services.verification.lookup import find_by_code
 from tests import factories
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "docs" / "example-certificates.csv")

@@ -13,7 +13,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import authorisations, mail, notifications, reminders
+from app.services import notifications, reminders
+from app.services.notifications import mail
+from app.services.schedule import authorisations
 
 log = logging.getLogger(__name__)
 OUTBOX_BATCH = 50

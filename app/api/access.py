@@ -9,7 +9,7 @@ from flask import request
 from app.extensions import db
 from app.models import User
 from app.models.base import utcnow
-from app.services import tokens
+from app.services.accounts import tokens
 from app.services.errors import Forbidden, Unauthenticated
 
 

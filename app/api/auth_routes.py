@@ -12,7 +12,7 @@ from app.api.serializers import moment
 from app.errors import error_response
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import tokens
+from app.services.accounts import tokens
 from app.services.errors import RateLimited, Unauthenticated
 
 TOKEN_REQUEST = obj({"email": STRING, "password": STRING}, ["email", "password"])

@@ -13,10 +13,10 @@ from app.api.schemas import STRING, obj, ref
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import public_lookup_limit
-from app.services import cards, certification
+from app.services.certificates import cards, changes
 from app.services.clock import local_date
 from app.services.errors import Invalid
-from app.services.verification import certificate_view, find_by_code
+from app.services.verification.lookup import certificate_view, find_by_code
 
 PAPERS = ("card", *cards.PAPER_SIZES)
 
@@ -55,7 +55,7 @@ def revoke(code: str):
     fields = FieldReader(json_body())
     reason = fields.string("reason", max_length=500)
     fields.done()
-    certificate = certification.revoke_certificate(
+    certificate = changes.revoke_certificate(
         db.session, current_api_user(), find_by_code(db.session, code), reason, utcnow())
     return certificate_view(certificate, center_today())
 
@@ -69,7 +69,7 @@ def reissue(code: str):
     fields = FieldReader(json_body())
     holder_name = fields.string("holder_name", max_length=200)
     fields.done()
-    replacement = certification.reissue_certificate(
+    replacement = changes.reissue_certificate(
         db.session, current_api_user(), find_by_code(db.session, code), holder_name, utcnow())
     return certificate_view(replacement, center_today()), 201
 
@@ -84,6 +84,6 @@ def record_external_card(code: str):
     issuer = fields.string("issuer", max_length=64)
     external_id = fields.string("id", max_length=128)
     fields.done()
-    certificate = certification.set_external_card(
+    certificate = changes.set_external_card(
         db.session, current_api_user(), find_by_code(db.session, code), issuer, external_id)
     return certificate_view(certificate, center_today())

@@ -11,9 +11,9 @@ from app.api.serializers import enrollment_json
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import accounts
-from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
-from app.services.verification import certificate_view
+from app.services.enrollment import seats as enrollment_service
+from app.services.verification.lookup import certificate_view
 
 
 @bp.post("/sessions/<int:class_id>/enrollments")

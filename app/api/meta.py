@@ -7,7 +7,7 @@ from app.api import bp
 from app.api.docs import documented
 from app.api.openapi import build_document
 from app.extensions import db
-from app.services import broker_health
+from app.services.notifications import broker_health
 
 
 @bp.get("/health")

@@ -10,8 +10,9 @@ from app.api.verifications import api_caller, center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import public_lookup_limit
-from app.services import requirements, verification
-from app.services.bulk_checks import MAX_CODE_LENGTH
+from app.services import verification
+from app.services.catalog import requirements
+from app.services.verification.bulk_checks import MAX_CODE_LENGTH
 
 CHECK_REQUEST = obj({"code": STRING, "requirement": ref("Requirement")}, ["code", "requirement"])
 CHECK_RESPONSE = obj(

@@ -10,8 +10,8 @@ from app.api.schemas import BOOLEAN, INTEGER, STRING, obj
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
-from app.services import certification
-from app.services.certification import MAX_SCORE, OutcomeInput
+from app.services import certificates
+from app.services.certificates.outcomes import MAX_SCORE, OutcomeInput
 from app.services.errors import Invalid
 
 MAX_RESULTS = 1000
@@ -40,7 +40,7 @@ COMPLETIONS_RESPONSE = obj({"certificates": {"type": "array", "items": obj(
             errors=(401, 403, 404))
 @roles_required("instructor", "admin")
 def show_roster(class_id: int):
-    roster = certification.roster(db.session, current_api_user(), class_id)
+    roster = certificates.roster(db.session, current_api_user(), class_id)
     return {"finalised": roster.finalised, "items": [
         {"enrollment_id": e.id, "learner_name": e.learner.full_name,
          "learner_email": e.learner.email, "status": e.status} for e in roster.enrollments]}
@@ -78,12 +78,12 @@ def read_results(value) -> list[OutcomeInput]:
 @roles_required("instructor", "admin")
 def record_completions(class_id: int):
     # Who may record is answered before what was sent (403 before 422).
-    certification.teaching_session(db.session, current_api_user(), class_id)
+    certificates.teaching_session(db.session, current_api_user(), class_id)
     body = FieldReader(json_body())
     finalise = body.boolean("finalise")
     raw_results = body.raw("results", required=True)
     body.done()
-    issued = certification.record_outcomes(db.session, current_api_user(), class_id,
+    issued = certificates.record_outcomes(db.session, current_api_user(), class_id,
                                            read_results(raw_results), bool(finalise), utcnow())
     return {"certificates": [{"enrollment_id": enrollment_id, "code": code}
                              for enrollment_id, code in issued]}

@@ -1,7 +1,7 @@
 """JSON Schemas of the API's resources (OpenAPI components)."""
 
 from app.models.vocab import COURSE_FORMATS, ENROLLMENT_STATUSES, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
-from app.services.requirements import PRESETS
+from app.services.catalog.requirements import PRESETS
 
 STRING = {"type": "string"}
 DATE = {"type": "string", "format": "date"}

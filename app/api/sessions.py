@@ -11,8 +11,10 @@ from app.api.serializers import session_json
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
-from app.services import catalog, schedule_admin, scheduling
+from app.services import catalog
 from app.services.errors import Invalid
+from app.services.schedule import changes as schedule_admin
+from app.services.schedule import sessions as scheduling
 
 SESSION_LIST = obj({"items": {"type": "array", "items": ref("Session")},
                     "next_page": nullable(INTEGER)}, ["items", "next_page"])

@@ -12,10 +12,11 @@ from app.api.schemas import BOOLEAN, STRING, nullable, obj, ref
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import bulk_limit, public_lookup_limit
-from app.services import requirements, verification
-from app.services.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
+from app.services import verification
+from app.services.catalog import requirements
 from app.services.clock import local_date
 from app.services.errors import Invalid
+from app.services.verification.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
 
 VERIFICATIONS_REQUEST = obj(
     {

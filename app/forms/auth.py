@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.services.accounts import MIN_PASSWORD_LENGTH, normalise_email
+from app.services.accounts.users import MIN_PASSWORD_LENGTH, normalise_email
 from app.services.errors import Invalid
 
 PASSWORD_RULE = f"Use at least {MIN_PASSWORD_LENGTH} characters."

@@ -9,8 +9,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.services import requirements
-from app.services.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
+from app.services.catalog import requirements
+from app.services.verification.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
 
 MAX_UPLOAD_BYTES = 200_000  # 500 codes with names fit many times over
 

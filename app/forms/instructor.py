@@ -8,7 +8,7 @@ from wtforms.fields import FieldList, FormField, SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models.vocab import OUTCOMES
-from app.services.certification import MAX_SCORE, OutcomeInput
+from app.services.certificates.outcomes import MAX_SCORE, OutcomeInput
 
 OUTCOME_CHOICES = [SelectChoice("", "Not recorded"),
                    *(SelectChoice(outcome, outcome.replace("_", "-").capitalize())

@@ -8,8 +8,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Optional
 
 from app.models.vocab import GUIDELINES, LEVEL_LABELS, LEVELS, TOPIC_LABELS, TOPICS
-from app.services.finder import AUDIENCES
-from app.services.requirements import PRESETS
+from app.services.catalog.finder import AUDIENCES
+from app.services.catalog.requirements import PRESETS
 
 ANY = SelectChoice("", "Any")
 

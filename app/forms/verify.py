@@ -12,8 +12,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.models.vocab import GUIDELINES, LEVEL_LABELS, LEVELS, TOPIC_LABELS, TOPICS
-from app.services import requirements
-from app.services.bulk_checks import MAX_CODE_LENGTH
+from app.services.catalog import requirements
+from app.services.verification.bulk_checks import MAX_CODE_LENGTH
 
 CUSTOM = "custom"
 

@@ -9,9 +9,11 @@ from app.extensions import db
 from app.forms.employer import BulkCheckForm, RemoveForm, SaveManyForm, WatchForm
 from app.models.base import utcnow
 from app.security import bulk_limit
-from app.services import bulk_checks, requirements, verification, watchlist
+from app.services import verification
+from app.services.catalog import requirements
 from app.services.clock import local_date
 from app.services.errors import Invalid
+from app.services.verification import bulk_checks, watchlist
 from app.web.access import role_required
 
 bp = Blueprint("employer", __name__)

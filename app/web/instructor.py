@@ -10,7 +10,7 @@ from app.extensions import db
 from app.forms.instructor import ExternalCardForm, RosterForm
 from app.models import Certificate
 from app.models.base import utcnow
-from app.services import certification
+from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
 from app.web.access import role_required
@@ -25,7 +25,7 @@ FORM_REFUSALS = (Conflict, Invalid, NotStarted)
 @role_required("instructor", "admin")
 def index():
     now = utcnow()
-    upcoming, recent = certification.teaching_sessions(db.session, current_user, now)
+    upcoming, recent = certificates.teaching_sessions(db.session, current_user, now)
     today = local_date(now, current_app.config["CENTER_TIMEZONE"])
     return render_template("instructor/index.html", upcoming=upcoming, recent=recent,
                            today=today)
@@ -59,7 +59,7 @@ def render_roster(roster, form: RosterForm, status: int = 200):
 @bp.get("/sessions/<int:class_id>")
 @role_required("instructor", "admin")
 def roster_page(class_id: int):
-    roster = certification.roster(db.session, current_user, class_id)
+    roster = certificates.roster(db.session, current_user, class_id)
     return render_roster(roster, roster_form(roster))
 
 
@@ -67,17 +67,17 @@ def roster_page(class_id: int):
 @role_required("instructor", "admin")
 @fresh_login_required
 def record_outcomes(class_id: int):
-    roster = certification.roster(db.session, current_user, class_id)
+    roster = certificates.roster(db.session, current_user, class_id)
     form = RosterForm()
     if not form.validate():
         flash("Please correct the marked fields.", "error")
         return render_roster(roster, form, 422)
     try:
-        codes = certification.record_outcomes(db.session, current_user, class_id, form.results(),
+        codes = certificates.record_outcomes(db.session, current_user, class_id, form.results(),
                                               bool(form.finalise.data), utcnow())
     except FORM_REFUSALS as refusal:
         flash(refusal.message, "error")
-        return render_roster(certification.roster(db.session, current_user, class_id), form,
+        return render_roster(certificates.roster(db.session, current_user, class_id), form,
                              refusal.status)
     done = "Outcomes saved and the roster finalised" if form.finalise.data else "Outcomes saved"
     flash(f"{done}. {len(codes)} certificate{'s' if len(codes) != 1 else ''} issued for this "
@@ -96,7 +96,7 @@ def record_external_card(certificate_id: int):
     if not form.validate():
         flash("Give both the awarding body and its card id.", "error")
     else:
-        certification.set_external_card(db.session, current_user, certificate,
+        certificates.set_external_card(db.session, current_user, certificate,
                                         form.issuer.data, form.external_id.data)
         flash(f"{form.issuer.data} card id recorded for {certificate.holder_name}.", "success")
     return redirect(url_for("instructor.roster_page", class_id=certificate.session_id)

@@ -7,10 +7,10 @@ from app.extensions import db
 from app.forms.learner import ButtonForm, ReminderSettingsForm
 from app.models.base import utcnow
 from app.services import accounts
-from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
+from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
-from app.services.verification import certificate_view
+from app.services.verification.lookup import certificate_view
 from app.web.access import role_required
 
 bp = Blueprint("learner", __name__)

@@ -9,7 +9,8 @@ is the proof, so that view is exempt from CSRF.
 from flask import Blueprint, abort, current_app, render_template
 
 from app.extensions import csrf, db
-from app.services import mail, reminders
+from app.services import reminders
+from app.services.notifications import mail
 
 bp = Blueprint("mail_links", __name__, url_prefix="/mail")
 

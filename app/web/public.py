@@ -6,8 +6,9 @@ from flask_login import current_user
 from app.extensions import db
 from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
-from app.services import catalog, finder, scheduling
-from app.services import enrollment as enrollment_service
+from app.services import catalog, schedule
+from app.services.catalog import finder
+from app.services.enrollment import seats as enrollment_service
 
 bp = Blueprint("public", __name__)
 
@@ -32,7 +33,7 @@ def _finder_query(form: FinderForm) -> finder.FinderQuery:
     return finder.FinderQuery(
         audience=chosen("who"), preset=chosen("preset"), level=chosen("level"),
         topics=(chosen("topic"),) if chosen("topic") else (),
-        sessions=scheduling.SessionFilter(
+        sessions=schedule.SessionFilter(
             level=chosen("level"), topic=chosen("topic"), guideline=chosen("guideline"),
             date_from=chosen("date_from"), date_to=chosen("date_to")),
     )
@@ -42,12 +43,12 @@ def _finder_query(form: FinderForm) -> finder.FinderQuery:
 def session_page(class_id: int):
     """A class: when, where, who teaches, seats left, and the Enroll button or why not."""
     enrollment_service.require_id(class_id, "No class session has this id.")
-    class_session = scheduling.get_session(db.session, class_id)
+    class_session = schedule.get_session(db.session, class_id)
     mine = position = None
     if current_user.is_authenticated:
         mine = enrollment_service.active_enrollment(db.session, current_user.id, class_id)
         position = mine and enrollment_service.waitlist_position(db.session, mine)
-    waiting = scheduling.waitlist_lengths(db.session, [class_id]).get(class_id, 0)
+    waiting = schedule.waitlist_lengths(db.session, [class_id]).get(class_id, 0)
     return render_template(
         "public/session.html", class_session=class_session, mine=mine, position=position,
         waitlist_length=waiting, button=ButtonForm(),

@@ -25,8 +25,8 @@ from flask_login import current_user
 from app.extensions import db
 from app.forms.records import ExportForm, ImportConfirmForm, ImportUploadForm, OshaForm, ReportPeriodForm
 from app.models.base import utcnow
-from app.services import exporting, importing, osha, reports
 from app.services.clock import local_date
+from app.services.records import exporting, importing, osha, reports
 from app.web.access import role_required
 
 bp = Blueprint("records", __name__, url_prefix="/admin/records")

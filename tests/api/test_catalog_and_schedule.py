@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from app.models.base import utcnow
 from app.services import catalog
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services.catalog.standard import STANDARD_COURSES
 from tests import factories
 
 

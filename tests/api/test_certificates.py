@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Certificate
-from app.services.verification import certificate_view
+from app.services.verification.lookup import certificate_view
 from tests import factories
 
 

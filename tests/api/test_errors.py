@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
+from app import demo
 from app.models import Certificate, ClassSession
 from app.models.base import utcnow
-from app.services import catalog, demo
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services import catalog
+from app.services.catalog.standard import STANDARD_COURSES
 from tests import factories
 
 BAD_BODIES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app.models import VerificationLog
-from app.services.codes import generate_code
+from app.services.certificates.codes import generate_code
 from tests import factories
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.extensions import db as _db
 from app.models import Certificate, Enrollment, Notification, User
 from app.models.base import utcnow
-from app.services import certification
-from app.services.certification import OutcomeInput
+from app.services import certificates
+from app.services.certificates.outcomes import OutcomeInput
 from app.services.errors import DomainError
 from tests import factories
 
@@ -156,7 +156,7 @@ def test_concurrent_identical_completions_issue_one_certificate(any_db_app):
             actor = session.get(User, instructor_id)
             barrier.wait()
             try:
-                answers.append(certification.record_outcomes(
+                answers.append(certificates.record_outcomes(
                     session, actor, class_id, results, True, utcnow()))
             except (DomainError, SQLAlchemyError) as error:  # reported below
                 errors.append(error)

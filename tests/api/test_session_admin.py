@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.models import ClassSession, Enrollment, Notification
 from app.models.base import utcnow
-from app.services import authorisations, users_admin
+from app.services import accounts
+from app.services.schedule import authorisations
 from tests import factories
 
 
@@ -99,7 +100,7 @@ def test_cancellation_needs_a_reason(client, admin_headers):
 def test_a_deactivated_users_token_gets_401(client, db, api_token):
     user = factories.admin()
     headers = api_token(user)
-    users_admin.deactivate_user(db.session, factories.admin(), user, utcnow())
+    accounts.deactivate_user(db.session, factories.admin(), user, utcnow())
     response = client.patch("/api/v1/sessions/1", json={"capacity": 3}, headers=headers)
     assert response.status_code == 401 and response.get_json()["error"] == "unauthenticated"
 

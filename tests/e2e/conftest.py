@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 # real cost for every password it hashes itself (registrations).
 PREPARE = """
 from app import create_app
-from app.services import passwords
+from app.services.accounts import passwords
 
 app = create_app()
 passwords.configure(1, 1024)

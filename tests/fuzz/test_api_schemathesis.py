@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from app.extensions import db
 from app.models import ApiToken
 from app.models.base import utcnow
-from app.services import tokens
+from app.services.accounts import tokens
 from tests import factories
 
 ROLES = ("anonymous", "learner", "instructor", "employer", "admin")

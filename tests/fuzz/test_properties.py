@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
 from app.routing import digits_up_to
-from app.services import codes, importing
+from app.services.catalog.requirements import PRESETS, Requirement, parse_requirement
+from app.services.certificates import codes
 from app.services.errors import Invalid, MistypedCode, NotFound
-from app.services.requirements import PRESETS, Requirement, parse_requirement
-from app.services.verification import find_by_code
+from app.services.records import importing
+from app.services.verification.lookup import find_by_code
 from tests import factories
 
 TODAY = date(2026, 11, 23)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ClassSession, Enrollment, User
 from app.models.base import utcnow
-from app.services import enrollment as service
+from app.services.enrollment import seats as service
 from tests import factories
 from tests.reliability.race import enroll_all_at_once, holds, private_engine, run_together
 

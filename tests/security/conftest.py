@@ -13,7 +13,8 @@ from app.extensions import db
 from app.models import InstructorAuthorisation, Notification, User
 from app.models.base import utcnow
 from app.models.certificate import WatchListEntry
-from app.services import accounts, mail
+from app.services import accounts
+from app.services.notifications import mail
 from tests import factories
 
 ROLES = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "employer",

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.models import Notification
 from app.models.base import utcnow
-from app.services import accounts, passwords
+from app.services import accounts
+from app.services.accounts import passwords
 from app.services.errors import Conflict, Invalid
 from tests import factories
 

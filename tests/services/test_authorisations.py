@@ -9,14 +9,14 @@ from sqlalchemy import select
 
 from app.models import AuditEvent, Notification
 from app.models.base import utcnow
-from app.services import authorisations, scheduling
 from app.services.errors import Invalid
+from app.services.schedule import authorisations, sessions
 from tests import factories
 
 
 def schedule(db, instructor, course, days_ahead=10):
     starts = utcnow().replace(microsecond=0) + timedelta(days=days_ahead)
-    return scheduling.schedule_session(
+    return sessions.schedule_session(
         db.session, None, course=course, instructor=instructor, starts_at=starts,
         ends_at=starts + timedelta(hours=3), location="Room 1", capacity=6)
 

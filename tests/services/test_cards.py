@@ -11,7 +11,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from app.models import Notification
-from app.services.cards import CARD_HEIGHT, CARD_WIDTH, card_attachments, card_pdf, verify_url
+from app.services.certificates.cards import CARD_HEIGHT, CARD_WIDTH, card_attachments, card_pdf, verify_url
 from tests import factories
 
 MM_PER_POINT = 25.4 / 72
@@ -54,7 +54,7 @@ def test_card_shows_the_record_and_its_qr_opens_the_verification_page(db):
 def test_a_name_beyond_latin_1_never_breaks_the_card(db):
     from fpdf import FPDF
 
-    from app.services.cards import _load_unicode_font
+    from app.services.certificates.cards import _load_unicode_font
 
     pdf = card_pdf(make_certificate(holder_name="Łucja Nowak"), URL, date(2026, 4, 1))
     # With a Unicode font on the machine the name is exact; without one it degrades, never fails.

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Certificate, Enrollment, Notification
-from app.services import certification
-from app.services.certification import OutcomeInput
+from app.services import certificates
+from app.services.certificates.outcomes import OutcomeInput
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound, NotStarted
-from app.services.verification import certificate_view, find_by_code
+from app.services.verification.lookup import certificate_view, find_by_code
 from tests import factories
 
 START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)  # 10:00 in New York
@@ -31,7 +31,7 @@ def klass(db):
 def record(actor, class_session, results, finalise=False, now=AFTER, session=None):
     from app.extensions import db
 
-    return certification.record_outcomes(session or db.session, actor, class_session.id,
+    return certificates.record_outcomes(session or db.session, actor, class_session.id,
                                          results, finalise, now)
 
 
@@ -128,14 +128,14 @@ def test_only_the_sessions_instructor_or_an_admin_may_record(db, klass):
         with pytest.raises(Forbidden):
             record(outsider, class_session, [OutcomeInput(ann.id, "passed")])
         with pytest.raises(Forbidden):
-            certification.roster(db.session, outsider, class_session.id)
+            certificates.roster(db.session, outsider, class_session.id)
     record(factories.admin(), class_session, [OutcomeInput(ann.id, "passed")])
     assert count(db, Certificate) == 1
 
 
 def test_unknown_session_is_not_found(db, klass):
     with pytest.raises(NotFound):
-        certification.roster(db.session, factories.admin(), 999_999)
+        certificates.roster(db.session, factories.admin(), 999_999)
 
 
 def test_outcomes_only_for_learners_holding_a_seat_in_that_session(db, klass):
@@ -181,7 +181,7 @@ def test_roster_lists_seat_holders_only(db, klass):
     class_session, seats = klass
     factories.EnrollmentFactory(session=class_session, status="waitlisted")
     factories.EnrollmentFactory(session=class_session, status="cancelled")
-    roster = certification.roster(db.session, class_session.instructor, class_session.id)
+    roster = certificates.roster(db.session, class_session.instructor, class_session.id)
     assert [e.id for e in roster.enrollments] == [e.id for e in seats]
     assert roster.finalised is False
 
@@ -192,13 +192,13 @@ def test_revocation_keeps_the_record_and_refuses_a_second_time(db, klass):
     certificate = db.session.scalars(select(Certificate)).one()
     staff = factories.admin()
     with pytest.raises(Forbidden):
-        certification.revoke_certificate(db.session, class_session.instructor, certificate,
+        certificates.revoke_certificate(db.session, class_session.instructor, certificate,
                                          "fraud", AFTER)
-    certification.revoke_certificate(db.session, staff, certificate, "Skills not shown", AFTER)
+    certificates.revoke_certificate(db.session, staff, certificate, "Skills not shown", AFTER)
     assert certificate_view(certificate, date(2026, 4, 1))["status"] == "revoked"
     assert certificate.revoked_by_id == staff.id
     with pytest.raises(Conflict):
-        certification.revoke_certificate(db.session, staff, certificate, "again", AFTER)
+        certificates.revoke_certificate(db.session, staff, certificate, "again", AFTER)
     assert count(db, Notification, Notification.kind == "certificate_revoked") == 1
     assert count(db, AuditEvent, AuditEvent.action == "certificate_revoked") == 1
 
@@ -207,7 +207,7 @@ def test_reissue_links_both_ways_and_revokes_the_old_code(db, klass):
     class_session, (ann, _, _) = klass
     record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")])
     old = db.session.scalars(select(Certificate)).one()
-    new = certification.reissue_certificate(db.session, factories.admin(), old, "Ann Corrected",
+    new = certificates.reissue_certificate(db.session, factories.admin(), old, "Ann Corrected",
                                             AFTER)
     assert new.code != old.code and new.holder_name == "Ann Corrected"
     assert (new.replaces, old.replaced_by) == (old, new)
@@ -222,7 +222,7 @@ def test_reissue_links_both_ways_and_revokes_the_old_code(db, klass):
     answer = record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")])
     assert answer == [(ann.id, old.code), (ann.id, new.code)]
     with pytest.raises(Conflict):
-        certification.reissue_certificate(db.session, factories.admin(), old, "Again", AFTER)
+        certificates.reissue_certificate(db.session, factories.admin(), old, "Again", AFTER)
 
 
 def test_external_card_id_by_the_sessions_instructor_or_an_admin(db, klass):
@@ -230,24 +230,24 @@ def test_external_card_id_by_the_sessions_instructor_or_an_admin(db, klass):
     record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")])
     certificate = db.session.scalars(select(Certificate)).one()
     with pytest.raises(Forbidden):
-        certification.set_external_card(db.session, factories.instructor(), certificate,
+        certificates.set_external_card(db.session, factories.instructor(), certificate,
                                         "AHA", "X")
     with pytest.raises(Invalid):
-        certification.set_external_card(db.session, class_session.instructor, certificate,
+        certificates.set_external_card(db.session, class_session.instructor, certificate,
                                         "AHA", " ")
-    certification.set_external_card(db.session, class_session.instructor, certificate,
+    certificates.set_external_card(db.session, class_session.instructor, certificate,
                                     "AHA eCard", "215512345678")
     assert certificate_view(certificate, date(2026, 4, 1))["external_card"] == {
         "issuer": "AHA eCard", "id": "215512345678"}
 
 
 def test_issued_and_revoked_mails_render_with_the_card_attached(app, db, klass):
-    from app.services import mail
+    from app.services.notifications import mail
 
     class_session, (ann, _, _) = klass
     record(class_session.instructor, class_session, [OutcomeInput(ann.id, "passed")])
     certificate = db.session.scalars(select(Certificate)).one()
-    certification.revoke_certificate(db.session, factories.admin(), certificate,
+    certificates.revoke_certificate(db.session, factories.admin(), certificate,
                                      "Skills not shown", AFTER)
     issued, revoked = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     message = mail.compose(db.session, issued, app.config)

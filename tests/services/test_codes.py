@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from app.services.codes import (
+from app.services.certificates.codes import (
     ALPHABET,
     check_symbol,
     format_code,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import demo
 from app.models import (
     AuditEvent,
     Certificate,
@@ -17,11 +18,12 @@ from app.models import (
     User,
 )
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
-from app.services import accounts, catalog, demo, passwords, scheduling
+from app.services import accounts, catalog, schedule
+from app.services.accounts import passwords
+from app.services.catalog.standard import STANDARD_COURSES
+from app.services.certificates.expiry import expires_on
 from app.services.clock import local_date
 from app.services.errors import NotFound
-from app.services.expiry import expires_on
-from app.services.standard_catalog import STANDARD_COURSES
 
 ZONE = "America/New_York"
 CENTER = "Lifeline Training Center"
@@ -113,7 +115,7 @@ def test_a_full_upcoming_bls_session_with_a_waitlist_and_learner_holding_a_seat(
     assert len(seat_holders) == full.capacity == full.seats_taken
     assert len(waitlisted) == 2
     assert "learner@lifeline.test" in {e.learner.email for e in seat_holders}
-    assert scheduling.waitlist_lengths(db.session, [full.id]) == {full.id: 2}
+    assert schedule.waitlist_lengths(db.session, [full.id]) == {full.id: 2}
 
 
 def test_certificates_cover_every_promised_expiry_situation(db):
@@ -176,7 +178,7 @@ def test_a_past_bloodborne_pathogens_session_records_passes_with_certificates(db
 
 def test_upcoming_sessions_cover_most_courses_and_seat_counters_match(db):
     seeded(db)
-    upcoming, _ = scheduling.list_upcoming(db.session, NOW, scheduling.SessionFilter(), ZONE,
+    upcoming, _ = schedule.list_upcoming(db.session, NOW, schedule.SessionFilter(), ZONE,
                                            per_page=100)
     assert len({s.course.code for s in upcoming}) >= len(STANDARD_COURSES) - 2
     assert all(s.starts_at < NOW + timedelta(days=45) for s in upcoming)

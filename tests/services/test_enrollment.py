@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import AuditEvent, ClassSession, Enrollment, Notification
 from app.models.base import utcnow
-from app.services import enrollment as service
+from app.services.enrollment import seats as service
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
@@ -211,7 +211,7 @@ def test_promote_keeps_the_callers_unflushed_capacity_change(db):
 
 
 def test_calendar_invite_is_only_for_seat_giving_mail(db, app):
-    from app.services import calendar_invites
+    from app.services.enrollment import calendar_invites
 
     class_session = factories.ClassSessionFactory(capacity=1)
     seat = service.enroll(db.session, factories.learner(), class_session.id, utcnow())

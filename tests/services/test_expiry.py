@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from app.services.expiry import expires_on
+from app.services.certificates.expiry import expires_on
 
 
 def test_end_of_month_runs_to_the_last_day_of_the_month_two_years_on():

@@ -6,8 +6,8 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-from app.services import exporting, importing
-from app.services.verification import find_by_code
+from app.services.records import exporting, importing
+from app.services.verification.lookup import find_by_code
 from tests import factories
 from tests.support import databases
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Certificate, User
-from app.services import importing
+from app.services.certificates.expiry import expires_on
 from app.services.errors import Invalid, MistypedCode
-from app.services.expiry import expires_on
-from app.services.verification import find_by_code
+from app.services.records import importing
+from app.services.verification.lookup import find_by_code
 from tests import factories
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_a_plan_with_errors_cannot_be_applied(db, courses):
 
 def test_the_example_file_imports_cleanly_against_the_standard_catalog(db):
     from app.services import catalog
-    from app.services.standard_catalog import STANDARD_COURSES
+    from app.services.catalog.standard import STANDARD_COURSES
 
     catalog.load_catalog(db.session, STANDARD_COURSES)
     with EXAMPLE.open(encoding="utf-8", newline="") as handle:

@@ -11,7 +11,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Notification
-from app.services import mail, notifications
+from app.services import notifications
+from app.services.notifications import mail
 from tests import factories
 from tests.workers.mailbox import smtp_sink
 
@@ -116,8 +117,8 @@ def test_a_promoted_learner_also_gets_the_calendar_invite(app):
     from sqlalchemy import select
 
     from app.models.base import utcnow
-    from app.services import enrollment as enrollment_service
-    from app.services import mail as mail_service
+    from app.services.enrollment import seats as enrollment_service
+    from app.services.notifications import mail as mail_service
 
     class_session = factories.ClassSessionFactory(capacity=1)
     holder = factories.EnrollmentFactory(session=class_session)

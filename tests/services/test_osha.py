@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from app.models import InstructorAuthorisation
-from app.services import osha
 from app.services.errors import Invalid, NotFound
+from app.services.records import osha
 from tests import factories
 
 ZONE = "America/New_York"

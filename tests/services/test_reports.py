@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from app.extensions import db
-from app.services import reports
+from app.services.records import reports
 from tests import factories
 
 ZONE = "America/New_York"

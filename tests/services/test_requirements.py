@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 
 from app.models.vocab import guidelines_to_mask, topics_to_mask
-from app.services.errors import Invalid
-from app.services.requirements import (
+from app.services.catalog.requirements import (
     PRESETS,
     Requirement,
     check,
@@ -18,6 +17,7 @@ from app.services.requirements import (
     parse_requirement,
     sql_conditions,
 )
+from app.services.errors import Invalid
 
 TODAY = date(2026, 6, 1)
 

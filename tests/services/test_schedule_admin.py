@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, ClassSession, Enrollment, Notification
 from app.models.base import utcnow
-from app.services import schedule_admin as service
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid
+from app.services.schedule import changes as service
 from tests import factories
 
 
@@ -182,7 +182,7 @@ def test_weekly_series_keeps_the_local_time_across_a_clock_change(db, app):
 
 
 def test_a_series_that_would_run_past_a_lapse_schedules_nothing(db, app):
-    from app.services import authorisations
+    from app.services.schedule import authorisations
 
     course = factories.CourseFactory(family="bls")
     instructor = factories.instructor()
@@ -198,7 +198,8 @@ def test_a_series_that_would_run_past_a_lapse_schedules_nothing(db, app):
 
 
 def test_every_staff_mail_renders_from_the_context_it_is_queued_with(db, app):
-    from app.services import authorisations, mail
+    from app.services.notifications import mail
+    from app.services.schedule import authorisations
 
     source, holders, waitlist = full_session_with_waitlist(capacity=2, waiting=1)
     target = factories.ClassSessionFactory(course=source.course, capacity=5)

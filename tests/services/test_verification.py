@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 
 from app.models import Certificate, VerificationLog
 from app.services import verification
-from app.services.codes import generate_code
+from app.services.catalog.requirements import parse_requirement
+from app.services.certificates.codes import generate_code
 from app.services.errors import MistypedCode, NotFound
-from app.services.requirements import parse_requirement
 from tests import factories
 
 TODAY = date(2026, 6, 1)

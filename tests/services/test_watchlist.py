@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.models import VerificationLog, WatchListEntry
-from app.services import bulk_checks, verification, watchlist
-from app.services.codes import generate_code
+from app.services import verification
+from app.services.catalog.requirements import parse_requirement
+from app.services.certificates.codes import generate_code
 from app.services.errors import Conflict, Forbidden, Invalid, MistypedCode, NotFound
-from app.services.requirements import parse_requirement
+from app.services.verification import bulk_checks, watchlist
 from tests import factories
 
 TODAY = date(2026, 6, 1)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.models import ClassSession, Course, Enrollment, Notification
 from app.models.base import utcnow
-from app.services import authorisations
+from app.services.schedule import authorisations
 from app.web.admin.common import to_local
 from tests import factories
 

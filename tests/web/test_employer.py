@@ -11,7 +11,7 @@ from flask import g
 
 from app.extensions import db as _db
 from app.models import VerificationLog, WatchListEntry
-from app.services.codes import generate_code
+from app.services.certificates.codes import generate_code
 from tests import factories
 
 

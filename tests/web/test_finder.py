@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 
 from app.models.base import utcnow
-from app.services import catalog, finder, scheduling
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services import catalog
+from app.services.catalog import finder
+from app.services.catalog.standard import STANDARD_COURSES
+from app.services.schedule import sessions as scheduling
 from tests import factories
 
 

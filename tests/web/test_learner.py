@@ -7,8 +7,10 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from app.models import Enrollment, Notification, User
-from app.services import calendar_invites, catalog, mail
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services import catalog
+from app.services.catalog.standard import STANDARD_COURSES
+from app.services.enrollment import calendar_invites
+from app.services.notifications import mail
 from tests import factories
 
 

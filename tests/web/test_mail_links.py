@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models import User
-from app.services import mail
+from app.services.notifications import mail
 from tests import factories
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app import demo
 from app.models.base import utcnow
-from app.services import catalog, demo
-from app.services.standard_catalog import STANDARD_COURSES
+from app.services import catalog
+from app.services.catalog.standard import STANDARD_COURSES
 from tests import factories
 
 

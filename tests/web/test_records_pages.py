@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.models import Certificate
-from app.services import importing
-from app.services.verification import find_by_code
+from app.services.records import importing
+from app.services.verification.lookup import find_by_code
 from app.web import records
 from tests import factories
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from app.extensions import db as _db
 from app.models import VerificationLog
 from app.models.base import utcnow
-from app.services.codes import generate_code
+from app.services.certificates.codes import generate_code
 from tests import factories
 
 

@@ -4,7 +4,7 @@ from flask import render_template, request
 
 from app.extensions import db
 from app.forms.admin import AuditFilterForm
-from app.services import audit_log
+from app.services import audit as audit_log
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import page_number, zone_name

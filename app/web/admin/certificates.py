@@ -8,8 +8,9 @@ from app.forms.admin import CertificateSearchForm, ReissueForm, RevokeForm
 from app.forms.instructor import ExternalCardForm
 from app.models import Certificate
 from app.models.base import utcnow
-from app.services import certification, records_search
+from app.services.certificates import changes
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.records import search as records_search
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, page_number, refusal_text, today
@@ -65,7 +66,7 @@ def revoke(certificate_id: int):
         flash_form_errors(form)
         return back_to(certificate_id)
     try:
-        certification.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
+        changes.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
         flash(f"{certificate.code} revoked; verification now says so, and the holder is e-mailed.", "success")
     except CERTIFICATE_REFUSALS as refusal:
         db.session.rollback()
@@ -82,7 +83,7 @@ def reissue(certificate_id: int):
         flash_form_errors(form)
         return back_to(certificate_id)
     try:
-        replacement = certification.reissue_certificate(db.session, current_user, certificate,
+        replacement = changes.reissue_certificate(db.session, current_user, certificate,
                                                         form.holder_name.data, utcnow())
     except CERTIFICATE_REFUSALS as refusal:
         db.session.rollback()
@@ -98,7 +99,7 @@ def external_card(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ExternalCardForm()
     if form.validate_on_submit():
-        certification.set_external_card(db.session, current_user, certificate, form.issuer.data,
+        changes.set_external_card(db.session, current_user, certificate, form.issuer.data,
                                         form.external_id.data)
         flash("The awarding body's card id is recorded.", "success")
     else:

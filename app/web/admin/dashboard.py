@@ -3,7 +3,8 @@
 from flask import render_template
 
 from app.extensions import db
-from app.services import audit_log, outbox_admin
+from app.services import audit as audit_log
+from app.services import notifications
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import zone_name
@@ -12,6 +13,6 @@ from app.web.admin.common import zone_name
 @bp.get("/")
 @role_required("admin")
 def index():
-    counts = outbox_admin.status_counts(db.session)
+    counts = notifications.status_counts(db.session)
     recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), zone_name())
     return render_template("admin/index.html", outbox_counts=counts, recent=recent[:10])

@@ -6,7 +6,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.forms.admin import ConfirmForm, OutboxFilterForm
 from app.models.base import utcnow
-from app.services import outbox_admin
+from app.services import notifications
 from app.services.errors import Conflict
 from app.web.access import role_required
 from app.web.admin import bp
@@ -18,12 +18,12 @@ from app.web.admin.common import page_number
 def outbox():
     form = OutboxFilterForm(request.args)
     page = page_number()
-    rows, more = outbox_admin.list_notifications(
+    rows, more = notifications.list_notifications(
         db.session, status=form.status.data or None, kind=form.kind.data or None,
         recipient=form.recipient.data or "", page=page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/outbox.html", form=form, rows=rows, page=page, more=more,
-                           arguments=arguments, counts=outbox_admin.status_counts(db.session),
+                           arguments=arguments, counts=notifications.status_counts(db.session),
                            retry_form=ConfirmForm())
 
 
@@ -34,7 +34,7 @@ def retry_notification(notification_id: int):
         flash("The form expired; please try again.", "error")
     else:
         try:
-            outbox_admin.retry(db.session, current_user, notification_id, utcnow())
+            notifications.retry(db.session, current_user, notification_id, utcnow())
             flash("Queued again: the worker sends it shortly.", "success")
         except Conflict as refusal:
             flash(refusal.message, "error")

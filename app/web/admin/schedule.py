@@ -10,9 +10,10 @@ from app.extensions import db
 from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
 from app.models import ClassSession, Course, User
 from app.models.base import utcnow
-from app.services import authorisations, catalog, enrollment, schedule_admin, scheduling, users_admin
+from app.services import accounts, catalog, enrollment, schedule
 from app.services.clock import day_start_utc
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.schedule import authorisations
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, refusal_text, to_local, to_utc, today, zone_name
@@ -20,7 +21,7 @@ from app.web.admin.common import flash_form_errors, refusal_text, to_local, to_u
 
 def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
     """Active instructors, plus the session's own (even if no longer active) so it can stay."""
-    people = users_admin.active_instructors(db.session)
+    people = accounts.active_instructors(db.session)
     if current is not None and current not in people:
         people.append(current)
     return [(u.id, f"{u.full_name} ({u.email})") for u in people]
@@ -30,10 +31,10 @@ def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
 @role_required("admin")
 def sessions():
     since = day_start_utc(today() - timedelta(days=1), zone_name())
-    rows = schedule_admin.schedule_listing(db.session, since)
+    rows = schedule.schedule_listing(db.session, since)
     return render_template("admin/sessions.html", sessions=rows,
                            flags=authorisations.schedule_flags(db.session, rows),
-                           waitlists=scheduling.waitlist_lengths(db.session, [s.id for s in rows]))
+                           waitlists=schedule.waitlist_lengths(db.session, [s.id for s in rows]))
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -48,7 +49,7 @@ def new_session():
     course, instructor = db.session.get(Course, form.course.data), db.session.get(User, form.instructor.data)
     starts = to_utc(form.starts_at.data)
     try:
-        created = schedule_admin.schedule_weekly_series(
+        created = schedule.schedule_weekly_series(
             db.session, current_user, course=course, instructor=instructor, starts_at=starts,
             ends_at=starts + timedelta(minutes=form.duration_minutes.data or course.duration_minutes),
             location=form.location.data.strip(), capacity=form.capacity.data or course.default_capacity,
@@ -79,11 +80,11 @@ def change_form_for(class_session: ClassSession) -> SessionChangeForm:
 
 
 def render_session(class_session: ClassSession, change_form=None, status: int = 200):
-    enrollments = schedule_admin.session_enrollments(db.session, class_session)
+    enrollments = schedule.session_enrollments(db.session, class_session)
     transfer_form = TransferForm()
     transfer_form.target.choices = [
         (s.id, f"{s.course.code} · {s.starts_at:%Y-%m-%d} · {s.location} · {s.seats_left} seats left")
-        for s in schedule_admin.transfer_targets(db.session, class_session, utcnow())]
+        for s in schedule.transfer_targets(db.session, class_session, utcnow())]
     return render_template(
         "admin/session.html", class_session=class_session, enrollments=enrollments,
         positions=enrollment.waitlist_positions(db.session, enrollments),
@@ -112,7 +113,7 @@ def change_session(class_id: int):
                **{name: to_utc(getattr(form, name).data)
                   for name in ("starts_at", "ends_at", "enrollment_closes_at")}}
     try:
-        schedule_admin.update_session(db.session, current_user, class_session, changes, utcnow())
+        schedule.update_session(db.session, current_user, class_session, changes, utcnow())
     except (Invalid, Conflict) as refusal:
         db.session.rollback()
         flash(refusal_text(refusal), "error")
@@ -130,7 +131,7 @@ def cancel_session(class_id: int):
         flash_form_errors(form)
         return render_session(class_session, status=422)
     try:
-        schedule_admin.cancel_session(db.session, current_user, class_session, form.reason.data, utcnow())
+        schedule.cancel_session(db.session, current_user, class_session, form.reason.data, utcnow())
     except (Invalid, Conflict) as refusal:
         flash(refusal_text(refusal), "error")
         return render_session(class_session, status=refusal.status)

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.forms.admin import TransferForm
 from app.models import Enrollment
 from app.models.base import utcnow
-from app.services import schedule_admin
+from app.services import schedule
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
 from app.web.access import role_required
 from app.web.admin import bp
@@ -22,13 +22,13 @@ def transfer(enrollment_id: int):
         raise NotFound("No enrollment has this id.")
     source_id = old.session_id
     form = TransferForm()
-    form.target.choices = [(s.id, "") for s in schedule_admin.transfer_targets(
+    form.target.choices = [(s.id, "") for s in schedule.transfer_targets(
         db.session, old.session, utcnow())]
     if not form.validate_on_submit():
         flash("Choose a session to move the learner to.", "error")
         return redirect(url_for("admin.session_page", class_id=source_id))
     try:
-        moved = schedule_admin.transfer_enrollment(db.session, current_user, enrollment_id,
+        moved = schedule.transfer_enrollment(db.session, current_user, enrollment_id,
                                                    form.target.data, utcnow())
     except (Invalid, Conflict, AlreadyEnrolled) as refusal:
         db.session.rollback()

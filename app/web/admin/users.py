@@ -14,8 +14,9 @@ from app.forms.admin import (
     UserSearchForm,
 )
 from app.models.base import utcnow
-from app.services import authorisations, users_admin
+from app.services import accounts
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.schedule import authorisations
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, refusal_text, today
@@ -27,7 +28,7 @@ USER_REFUSALS = (Conflict, Invalid, NotFound)
 @role_required("admin")
 def users():
     form = UserSearchForm(request.args)
-    found = users_admin.search_users(db.session, form.q.data or "", form.role.data or None)
+    found = accounts.search_users(db.session, form.q.data or "", form.role.data or None)
     return render_template("admin/users.html", form=form, users=found)
 
 
@@ -44,12 +45,12 @@ def authorisation_form() -> AuthorisationForm:
 @bp.get("/users/<int:user_id>")
 @role_required("admin")
 def user_page(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     return render_template(
         "admin/user.html", user=user, today=today(),
         roles_form=RolesForm(data={"roles": sorted(user.roles)}),
         organisation_form=OrganisationForm(data={"name": organisation_name(user, "")}),
-        organisations=users_admin.organisations(db.session), confirm_form=ConfirmForm(),
+        organisations=accounts.organisations(db.session), confirm_form=ConfirmForm(),
         number_form=InstructorNumberForm(data={"number": user.instructor_number or ""}),
         authorisations=authorisations.list_for(db.session, user), authorisation_form=authorisation_form())
 
@@ -61,7 +62,7 @@ def back_to(user_id: int):
 @bp.post("/users/<int:user_id>/roles")
 @role_required("admin")
 def set_roles(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     form = RolesForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -69,9 +70,9 @@ def set_roles(user_id: int):
     wanted = set(form.roles.data or ())  # no box ticked: the browser sends no field at all
     try:
         for role in sorted(wanted - user.roles):
-            users_admin.grant_role(db.session, current_user, user, role)
+            accounts.grant_role(db.session, current_user, user, role)
         for role in sorted(user.roles - wanted):
-            users_admin.revoke_role(db.session, current_user, user, role)
+            accounts.revoke_role(db.session, current_user, user, role)
         flash(f"Roles of {user.email}: {', '.join(sorted(user.roles)) or 'none'}.", "success")
     except USER_REFUSALS as refusal:
         flash(refusal_text(refusal), "error")
@@ -81,10 +82,10 @@ def set_roles(user_id: int):
 @bp.post("/users/<int:user_id>/organisation")
 @role_required("admin")
 def set_organisation(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     form = OrganisationForm()
     if form.validate_on_submit():
-        users_admin.attach_organisation(db.session, current_user, user, form.name.data)
+        accounts.attach_organisation(db.session, current_user, user, form.name.data)
         flash(f"Organisation of {user.email}: {organisation_name(user, 'none')}.", "success")
     else:
         flash_form_errors(form)
@@ -94,16 +95,16 @@ def set_organisation(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @role_required("admin")
 def toggle_active(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
         return back_to(user_id)
     try:
         if user.active:
-            users_admin.deactivate_user(db.session, current_user, user, utcnow())
+            accounts.deactivate_user(db.session, current_user, user, utcnow())
             flash(f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.", "success")
         else:
-            users_admin.reactivate_user(db.session, current_user, user)
+            accounts.reactivate_user(db.session, current_user, user)
             flash(f"{user.email} can sign in again.", "success")
     except USER_REFUSALS as refusal:
         flash(refusal_text(refusal), "error")
@@ -113,7 +114,7 @@ def toggle_active(user_id: int):
 @bp.post("/users/<int:user_id>/instructor-number")
 @role_required("admin")
 def set_instructor_number(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     form = InstructorNumberForm()
     if form.validate_on_submit():
         authorisations.set_instructor_number(db.session, current_user, user, form.number.data)
@@ -126,7 +127,7 @@ def set_instructor_number(user_id: int):
 @bp.post("/users/<int:user_id>/authorisations")
 @role_required("admin")
 def set_authorisation(user_id: int):
-    user = users_admin.get_user(db.session, user_id)
+    user = accounts.get_user(db.session, user_id)
     form = authorisation_form()
     if not form.validate_on_submit():
         flash_form_errors(form)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, User
-from app.services.importing import COLUMNS
+from app.services.records.importing import COLUMNS
 
 BATCH = 1000
 

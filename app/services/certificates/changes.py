@@ -1,5 +1,5 @@
 """Changes to issued certificates (DESIGN.md rule 5): revocation, reissue, the awarding body's
-card id, and the holder's e-mails. `app.services.certification` re-exports the public ones."""
+card id, and the holder's e-mails. `app.services.certificates.outcomes` re-exports the public ones."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, ClassSession, User
 from app.models.vocab import LEVEL_LABELS
 from app.services import audit, notifications
-from app.services.codes import generate_code
+from app.services.certificates.codes import generate_code
 from app.services.errors import Conflict, Forbidden, Invalid
 
 

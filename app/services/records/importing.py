@@ -20,9 +20,15 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, Course, User
 from app.models.user import UserRole
 from app.services import audit
-from app.services.codes import ALPHABET, CODE_LENGTH, format_code, is_legacy_code_acceptable, is_valid
+from app.services.certificates.codes import (
+    ALPHABET,
+    CODE_LENGTH,
+    format_code,
+    is_legacy_code_acceptable,
+    is_valid,
+)
+from app.services.certificates.expiry import expires_on as computed_expiry
 from app.services.errors import Conflict, Invalid
-from app.services.expiry import expires_on as computed_expiry
 
 COLUMNS = ("code", "holder_name", "holder_email", "course_code", "issued_on", "expires_on",
            "instructor_name", "external_issuer", "external_id", "status", "revoked_reason")

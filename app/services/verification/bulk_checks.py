@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from app.models.vocab import LEVEL_LABELS
 from app.services.errors import Invalid
-from app.services.verification import Verification
-from app.services.watchlist import WatchedCertificate
+from app.services.verification.lookup import Verification
+from app.services.verification.watchlist import WatchedCertificate
 
 MAX_CODES = 500
 MAX_CODE_LENGTH = 100

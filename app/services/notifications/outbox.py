@@ -146,7 +146,8 @@ def claim(session: Session, now: datetime, policy: DeliveryPolicy, *,
 def send_claimed(session: Session, notification_id: int, backend, config: Mapping,
                  policy: DeliveryPolicy) -> str:
     """Compose and send a row this worker claimed, then record the outcome; commits."""
-    from app.services import mail, reminders
+    from app.services import reminders
+    from app.services.notifications import mail
 
     notification = session.get(Notification, notification_id, populate_existing=True)
     now = utcnow()

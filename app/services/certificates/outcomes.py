@@ -13,16 +13,11 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
 from app.services import audit
-from app.services.certificate_records import (  # noqa: F401  (the contract's home)
-    notify,
-    reissue_certificate,
-    revoke_certificate,
-    set_external_card,
-)
+from app.services.certificates.changes import notify
+from app.services.certificates.codes import generate_code
+from app.services.certificates.expiry import expires_on
 from app.services.clock import local_date
-from app.services.codes import generate_code
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound, NotStarted
-from app.services.expiry import expires_on
 
 MAX_SCORE = 100
 

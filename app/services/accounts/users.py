@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import Certificate, User
 from app.models.base import utcnow
-from app.services import audit, notifications, passwords
+from app.services import audit, notifications
+from app.services.accounts import passwords
 from app.services.errors import Conflict, Invalid
 
 MIN_PASSWORD_LENGTH = 10

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit, authorisations, enrollment, notifications, scheduling
+from app.services import audit, enrollment, notifications
 from app.services.clock import local_moment
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
+from app.services.schedule import authorisations
+from app.services.schedule import sessions as scheduling
 
 CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at")
 MAX_SERIES = 26

@@ -9,8 +9,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Certificate, User, VerificationLog
-from app.services.audit_log import events_for
-from app.services.codes import lookup_keys
+from app.services.audit import events_for
+from app.services.certificates.codes import lookup_keys
 from app.services.errors import NotFound
 
 PAGE_SIZE = 50

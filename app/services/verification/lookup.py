@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import Certificate, VerificationLog
 from app.models.base import UTCDateTime
-from app.services import requirements
-from app.services.codes import lookup_keys
+from app.services.catalog import requirements
+from app.services.catalog.requirements import Requirement
+from app.services.certificates.codes import lookup_keys
 from app.services.errors import MistypedCode, NotFound
-from app.services.requirements import Requirement
 
 CHANNELS = ("web", "qr", "api", "bulk")
 NOT_FOUND_MESSAGE = "No certificate has this code."

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.demo import data as demo_data
+from app.demo.data import PlannedCertificate, PlannedSession
 from app.models import (
     Certificate,
     ClassSession,
@@ -23,12 +25,11 @@ from app.models import (
     WatchListEntry,
 )
 from app.models.vocab import SEAT_HOLDING_STATUSES
-from app.services import accounts, audit, demo_data
+from app.services import accounts, audit
+from app.services.certificates.codes import generate_code
+from app.services.certificates.expiry import expires_on
 from app.services.clock import day_start_utc, local_date
-from app.services.codes import generate_code
-from app.services.demo_data import PlannedCertificate, PlannedSession
 from app.services.errors import NotFound
-from app.services.expiry import expires_on
 
 
 def seed(session: Session, now: datetime, center_name: str, zone_name: str) -> bool:

@@ -31,13 +31,13 @@ log = logging.getLogger(__name__)
 
 # kind -> "module:function" with signature (session, notification) -> [(filename, mimetype, bytes)]
 ATTACHMENT_BUILDERS = {
-    "enrollment_confirmed": "app.services.calendar_invites:invite_attachments",
-    "waitlist_promoted": "app.services.calendar_invites:invite_attachments",
-    "certificate_issued": "app.services.cards:card_attachments",
+    "enrollment_confirmed": "app.services.enrollment.calendar_invites:invite_attachments",
+    "waitlist_promoted": "app.services.enrollment.calendar_invites:invite_attachments",
+    "certificate_issued": "app.services.certificates.cards:card_attachments",
 }
 # kind -> "module:function" with signature (session, notification, config) -> dict of extra keys
 CONTEXT_BUILDERS = {
-    "renewal_reminder": "app.services.reminder_mail:mail_context",
+    "renewal_reminder": "app.services.reminders.message:mail_context",
 }
 UNSUBSCRIBE_SALT = "lifeline-unsubscribe-reminders"
 SMTP_TIMEOUT_SECONDS = 30

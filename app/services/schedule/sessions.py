@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit, authorisations
+from app.services import audit
 from app.services.clock import day_start_utc
 from app.services.errors import Invalid, NotFound
+from app.services.schedule import authorisations
 
 
 @dataclass(frozen=True)

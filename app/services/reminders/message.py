@@ -12,7 +12,7 @@ from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
 from app.models.vocab import LEVELS
 from app.services.clock import local_moment
-from app.services.reminders import center_today, level_rank_sql
+from app.services.reminders.sweep import center_today, level_rank_sql
 
 
 def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,

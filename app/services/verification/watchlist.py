@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Certificate, User, WatchListEntry
-from app.services import requirements, verification
+from app.services import verification
+from app.services.catalog import requirements
+from app.services.catalog.requirements import Requirement
 from app.services.errors import Conflict, Forbidden, Invalid, MistypedCode, NotFound
-from app.services.requirements import Requirement
 
 EXPIRY_WINDOWS = (30, 60, 90)
 NAME_MAX_LENGTH = 200

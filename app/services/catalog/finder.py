@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Course
-from app.services import catalog, requirements, scheduling
-from app.services.requirements import PRESETS, Requirement
+from app.services import catalog, schedule
+from app.services.catalog import requirements
+from app.services.catalog.requirements import PRESETS, Requirement
 
 BLS_WHY = (
     "BLS is CPR at the healthcare-provider level: adult, child and infant CPR with an AED, "
@@ -71,7 +72,7 @@ class FinderQuery:
     preset: str | None = None
     level: str | None = None
     topics: tuple[str, ...] = ()
-    sessions: scheduling.SessionFilter = field(default_factory=scheduling.SessionFilter)
+    sessions: schedule.SessionFilter = field(default_factory=schedule.SessionFilter)
 
 
 @dataclass
@@ -112,6 +113,6 @@ def find_classes(session: Session, now: datetime, zone_name: str, query: FinderQ
     if requirement is not None:
         courses = [c for c in courses if requirements.course_meets(c, requirement).meets]
         criteria = replace(criteria, course_ids=tuple(c.id for c in courses))
-    upcoming, more = scheduling.list_upcoming(session, now, criteria, zone_name, page, per_page)
-    lengths = scheduling.waitlist_lengths(session, [s.id for s in upcoming])
+    upcoming, more = schedule.list_upcoming(session, now, criteria, zone_name, page, per_page)
+    lengths = schedule.waitlist_lengths(session, [s.id for s in upcoming])
     return FinderAnswer(requirement, title, why, courses, upcoming, lengths, more)

@@ -1,0 +1,35 @@
+"""Accounts: learners' own accounts, staff tasks on users, passwords and API tokens."""
+
+from app.services.accounts.staff import (
+    active_instructors,
+    attach_organisation,
+    deactivate_user,
+    get_user,
+    grant_role,
+    organisations,
+    reactivate_user,
+    revoke_role,
+    search_users,
+)
+from app.services.accounts.users import (
+    authenticate,
+    certificates_of,
+    change_password,
+    create_user,
+    normalise_email,
+    password_reset_token,
+    register,
+    request_password_reset,
+    reset_password,
+    set_reminder_opt_out,
+    user_by_email,
+    user_for_reset_token,
+)
+
+__all__ = [
+    "active_instructors", "attach_organisation", "authenticate", "certificates_of",
+    "change_password", "create_user", "deactivate_user", "get_user", "grant_role",
+    "normalise_email", "organisations", "password_reset_token", "reactivate_user", "register",
+    "request_password_reset", "reset_password", "revoke_role", "search_users",
+    "set_reminder_opt_out", "user_by_email", "user_for_reset_token",
+]

@@ -1,0 +1,19 @@
+"""Enrollment: seats claimed atomically, the waitlist, cancellations, calendar invites."""
+
+from app.services.enrollment.seats import (
+    active_enrollment,
+    cancel_enrollment,
+    claim_seat,
+    enroll,
+    enrollments_of,
+    mail_context,
+    promote_from_waitlist,
+    release_seat,
+    take_write_lock,
+    waitlist_position,
+    waitlist_positions,
+)
+
+__all__ = ["active_enrollment", "cancel_enrollment", "claim_seat", "enroll", "enrollments_of",
+           "mail_context", "promote_from_waitlist", "release_seat", "take_write_lock",
+           "waitlist_position", "waitlist_positions"]

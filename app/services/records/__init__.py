@@ -1,0 +1,1 @@
+"""Certificate records for staff: search, import, export, OSHA training records, reports."""

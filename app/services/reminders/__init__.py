@@ -1,0 +1,15 @@
+"""Renewal reminders: the daily sweep (DESIGN.md rule 6) and what a reminder mail shows."""
+
+from app.services.reminders.sweep import (
+    SweepSummary,
+    center_today,
+    due_query,
+    opt_out,
+    stale_reason,
+    sweep,
+    window_for,
+    window_ranges,
+)
+
+__all__ = ["SweepSummary", "center_today", "due_query", "opt_out", "stale_reason", "sweep",
+           "window_for", "window_ranges"]

@@ -1,0 +1,16 @@
+"""Verification: looking certificates up by code, bulk checks and employers' watch lists."""
+
+from app.services.verification.lookup import (
+    MISTYPED_MESSAGE,
+    NOT_FOUND_MESSAGE,
+    Caller,
+    caller_for,
+    certificate_view,
+    find_by_code,
+    hash_ip,
+    verify_code,
+    verify_codes,
+)
+
+__all__ = ["MISTYPED_MESSAGE", "NOT_FOUND_MESSAGE", "Caller", "caller_for", "certificate_view",
+           "find_by_code", "hash_ip", "verify_code", "verify_codes"]
