@@ -1,13 +1,20 @@
-"""Declarative base, naming convention and the column types every model shares.
+"""Declarative base, naming convention, the column types every model shares, and the one
+transaction boundary every committing use case is wrapped in.
 
 Lives outside app.models so that app.extensions can import it without loading the models."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import wraps
+from typing import TypeVar
 
 from sqlalchemy import DateTime, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry
+
+T = TypeVar("T")
+_DEPTH_KEY = "use_case_depth"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -53,3 +60,27 @@ def check_in(column: str, values) -> str:
     """SQL text for a CHECK constraint limiting a column to a fixed vocabulary."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+def one_transaction(use_case: Callable[..., T]) -> Callable[..., T]:
+    """The transaction boundary of a use case `(session, ...)`: commit when it returns, roll
+    back when it raises. A use case called inside another joins the outer transaction, so
+    each request, command or task commits once, in one place."""
+
+    @wraps(use_case)
+    def run(session: Session, *args, **kwargs):
+        depth = session.info.get(_DEPTH_KEY, 0)
+        session.info[_DEPTH_KEY] = depth + 1
+        try:
+            result = use_case(session, *args, **kwargs)
+            if depth == 0:
+                session.commit()
+            return result
+        except BaseException:
+            if depth == 0:
+                session.rollback()
+            raise
+        finally:
+            session.info[_DEPTH_KEY] = depth
+
+    return run

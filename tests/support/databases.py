@@ -24,8 +24,11 @@ def sqlite_url() -> str:
 
 
 def private_postgres_url(server_url: str, purpose: str = "test") -> str:
-    """An empty database of this worker's own on the PostgreSQL server (made anew)."""
-    return fresh_postgres_database(server_url, f"lifeline_{purpose}_{worker_suffix()}")
+    """An empty database of this worker's own on the PostgreSQL server (made anew).
+
+    TEST_RUN_ID keeps two suite runs on one server (two checkouts) out of each other's way."""
+    run = os.environ.get("TEST_RUN_ID", "")
+    return fresh_postgres_database(server_url, f"lifeline_{purpose}_{run}{worker_suffix()}")
 
 
 def fresh_postgres_database(server_url: str, name: str) -> str:
