@@ -11,7 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, literal
 
 from app.models.vocab import (
     GUIDELINES,
@@ -24,9 +26,6 @@ from app.models.vocab import (
     topics_to_mask,
 )
 from app.services.errors import Invalid
-
-if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED_KEYS = ("level", "topics")
@@ -194,7 +193,7 @@ def _tag_reasons(tagged: Any, requirement: Requirement) -> list[str]:
     """Level, topic and guideline-basis shortfalls of a certificate or course."""
     reasons = []
     held_level = tagged.level
-    if held_level not in levels_at_least(requirement.level):
+    if not covers(held_level, 0, requirement.level, 0):
         reasons.append(
             f"Level is {_level_label(held_level)}; "
             f"this requirement needs {_level_label(requirement.level)}."
@@ -242,12 +241,34 @@ def course_meets(course: Any, requirement: Requirement) -> CheckResult:
 
 def sql_conditions(requirement: Requirement, table: Any) -> list[ColumnElement[bool]]:
     """SQL conditions for the requirement's level, topics and guidelines over a tagged table."""
-    topics_mask = topics_to_mask(requirement.topics)
-    conditions = [
-        table.level.in_(levels_at_least(requirement.level)),
-        table.topics_mask.op("&")(topics_mask) == topics_mask,
-    ]
+    conditions = [table.level.in_(levels_at_least(requirement.level)),
+                  covers_sql(table.level, table.topics_mask, requirement.level,
+                             topics_to_mask(requirement.topics))]
     if requirement.guidelines:
         guidelines_mask = guidelines_to_mask(requirement.guidelines)
         conditions.append(table.guidelines_mask.op("&")(guidelines_mask) != 0)
     return conditions
+
+
+# --- "Covers": a level at least X and topics including Y, in Python and in SQL ----------------
+# One rule, two forms side by side: the sweep's "already renewed" and "enrolled in a renewing
+# class", the reminder mail's suggestions, transfers and requirement checks all use these.
+
+def covers(held_level: str, held_topics_mask: int, level: str, topics_mask: int) -> bool:
+    """Whether a level and topic set hold at least `level` and every topic of `topics_mask`."""
+    return (LEVELS.index(held_level) >= LEVELS.index(level)
+            and held_topics_mask & topics_mask == topics_mask)
+
+
+def _level_rank_sql(level: Any) -> ColumnElement[int]:
+    if isinstance(level, str):
+        return literal(LEVELS.index(level))
+    return case({name: rank for rank, name in enumerate(LEVELS)}, value=level)
+
+
+def covers_sql(held_level: Any, held_topics_mask: Any, level: Any, topics_mask: Any
+               ) -> ColumnElement[bool]:
+    """SQL form of `covers`; each argument is a column, an SQL expression or a plain value."""
+    held_mask = literal(held_topics_mask) if isinstance(held_topics_mask, int) else held_topics_mask
+    return and_(_level_rank_sql(held_level) >= _level_rank_sql(level),
+                held_mask.op("&")(topics_mask) == topics_mask)

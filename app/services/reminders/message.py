@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
-from app.models.vocab import LEVELS
+from app.services.catalog.requirements import covers_sql
 from app.services.clock import local_moment
-from app.services.reminders.sweep import center_today, level_rank_sql
+from app.services.reminders.sweep import center_today
 
 
 def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
@@ -24,8 +24,8 @@ def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
                ClassSession.enrollment_closes_at > now,
                Course.family == certificate.course_family, Course.active == true(),
                Course.instructor_course == false(),
-               level_rank_sql(Course.level) >= LEVELS.index(certificate.level),
-               Course.topics_mask.op("&")(certificate.topics_mask) == certificate.topics_mask)
+               covers_sql(Course.level, Course.topics_mask, certificate.level,
+                          certificate.topics_mask))
         .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)
     ).unique())
 

@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     String,
-    and_,
     case,
     cast,
     exists,
@@ -35,8 +34,8 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import Certificate, ClassSession, Course, Enrollment, Notification, User
 from app.models.base import utcnow
-from app.models.vocab import LEVELS
 from app.services import audit, notifications
+from app.services.catalog.requirements import covers_sql
 from app.services.clock import day_start_utc, local_date
 
 KIND = "renewal_reminder"
@@ -94,15 +93,9 @@ def center_today(now: datetime, zone_name: str) -> date:
     return local_date(now, zone_name)
 
 
-def level_rank_sql(column):
-    """SQL: a level as its rank (lay rescuer 0, healthcare provider 1), for comparisons."""
-    return case({level: rank for rank, level in enumerate(LEVELS)}, value=column)
-
-
 def _covers(level_column, topics_column):
     """SQL: a level and topics at least those of the certificate being swept."""
-    return and_(level_rank_sql(level_column) >= level_rank_sql(Certificate.level),
-                topics_column.op("&")(Certificate.topics_mask) == Certificate.topics_mask)
+    return covers_sql(level_column, topics_column, Certificate.level, Certificate.topics_mask)
 
 
 def _reasons(window: int, upcoming_from: datetime) -> list[tuple[str, object]]:

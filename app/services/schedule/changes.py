@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit, enrollment, notifications
+from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
@@ -197,7 +198,7 @@ def transfer_problem(source: Course, target: Course) -> str | None:
     if target.level != source.level:
         return (f"{target.title} is at a different level from {source.title}; a transfer "
                 f"must keep the same level.")
-    if target.topics_mask & source.topics_mask != source.topics_mask:
+    if not covers(target.level, target.topics_mask, source.level, source.topics_mask):
         return f"{target.title} does not cover every topic of {source.title}."
     return None
 
@@ -267,7 +268,8 @@ def transfer_targets(session: Session, source: ClassSession, now: datetime) -> l
         select(ClassSession).join(ClassSession.course)
         .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
                ClassSession.id != source.id, Course.level == source.course.level,
-               Course.topics_mask.op("&")(source.course.topics_mask) == source.course.topics_mask)
+               covers_sql(Course.level, Course.topics_mask, source.course.level,
+                          source.course.topics_mask))
         .order_by(ClassSession.starts_at).limit(50))
     return list(candidates)
 
