@@ -99,11 +99,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_background_work(app: Flask) -> None:
     """Bind Celery to the app, so each outbox commit nudges a worker (never in tests)."""
-    if app.testing:
-        return
-    from workers.celery_app import init_celery
+    from workers.celery_app import init_celery  # also installs the after-commit nudge hook
 
-    init_celery(app)
+    if not app.testing:
+        init_celery(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.cli import fail
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import reminders
+from app.services.clock import local_date
 
 reminders_cli = AppGroup("reminders", help="Renewal reminders.")
 
@@ -23,7 +24,7 @@ reminders_cli = AppGroup("reminders", help="Renewal reminders.")
 def run_sweep(day: str | None, dry_run: bool):
     """One renewal-reminder sweep: queue the due reminders (a running worker sends them)."""
     config = current_app.config
-    today = reminders.center_today(utcnow(), config["CENTER_TIMEZONE"])
+    today = local_date(utcnow(), config["CENTER_TIMEZONE"])
     if day is not None:
         try:
             today = date.fromisoformat(day)

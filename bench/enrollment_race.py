@@ -78,7 +78,8 @@ def new_session(engine, instructor_id: int, course_id: int) -> int:
         class_session = scheduling.schedule_session(
             session, None, course=session.get(Course, course_id),
             instructor=session.get(User, instructor_id), starts_at=starts,
-            ends_at=starts + timedelta(hours=4), location="Bench room", capacity=SEATS)
+            ends_at=starts + timedelta(hours=4), location="Bench room", capacity=SEATS,
+            zone_name="America/New_York")
         return class_session.id
 
 

@@ -6,7 +6,9 @@ server needed. It may lose the few tasks a SIGKILLed worker had taken, which is 
 because tasks are only nudges: the outbox rows are the truth and the periodic pass picks up
 whatever a lost nudge would have sent.
 
-`celery -A workers.celery_app:celery worker` builds the Flask app on first use.
+`celery -A workers.make_celery worker` (and `beat`) runs them: that module builds the Flask
+app, and `init_celery` below binds a Celery app to it, as the Flask documentation's Celery
+example does.
 """
 
 from __future__ import annotations
@@ -19,8 +21,40 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from celery.signals import worker_process_init
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.services.notifications import outbox
 
 log = logging.getLogger(__name__)
+
+
+def beat_schedule(config) -> dict:
+    """The periodic jobs: the outbox pass and the morning sweep of renewal reminders."""
+    return {
+        "outbox-pass": {
+            "task": "workers.tasks.deliver_due",
+            "schedule": timedelta(seconds=config.get("OUTBOX_PASS_SECONDS", 60)),
+        },
+        "renewal-reminders": {
+            "task": "workers.tasks.daily_reminders",
+            "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
+        },
+    }
+
+
+def filesystem_transport_options(broker_dir: str) -> dict:
+    """Kombu's filesystem transport under BROKER_DIR (the embedded default, no server)."""
+    folder = Path(broker_dir)
+    for part in ("queue", "processed", "control"):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "polling_interval": 0.1,  # the default 1 s makes every nudge wait up to a second
+    }
 
 
 def celery_settings(config, broker_url: str | None = None) -> dict:
@@ -40,28 +74,10 @@ def celery_settings(config, broker_url: str | None = None) -> dict:
         "enable_utc": True,
         "beat_schedule_filename": config.get("CELERY_BEAT_SCHEDULE")
         or str(Path(config.get("BROKER_DIR", "instance/broker")).parent / "celerybeat-schedule"),
-        "beat_schedule": {
-            "outbox-pass": {
-                "task": "workers.tasks.deliver_due",
-                "schedule": timedelta(seconds=config.get("OUTBOX_PASS_SECONDS", 60)),
-            },
-            "renewal-reminders": {
-                "task": "workers.tasks.daily_reminders",
-                "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
-            },
-        },
+        "beat_schedule": beat_schedule(config),
     }
     if broker_url.startswith("filesystem"):
-        folder = Path(config["BROKER_DIR"])
-        for part in ("queue", "processed", "control"):
-            (folder / part).mkdir(parents=True, exist_ok=True)
-        settings["broker_transport_options"] = {
-            "data_folder_in": str(folder / "queue"),
-            "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"),
-            "control_folder": str(folder / "control"),
-            "polling_interval": 0.1,  # the default 1 s makes every nudge wait up to a second
-        }
+        settings["broker_transport_options"] = filesystem_transport_options(config["BROKER_DIR"])
     else:
         # Publishing happens after a web request's commit: fail fast when Redis is down; the
         # outbox pass sends those rows later.
@@ -89,17 +105,23 @@ def init_celery(flask_app: Flask, broker_url: str | None = None) -> Celery:
     celery.flask_app = flask_app
     flask_app.extensions["celery"] = celery
 
-    from app.services import notifications
     from workers import tasks
 
-    def dispatch(notification_id: int) -> None:
-        # Only commits made under this app nudge its workers: another app built in the same
-        # process (a test building a production app, say) must not route its rows here.
-        if has_app_context() and current_app._get_current_object() is flask_app:
-            tasks.nudge(celery, notification_id)
-
-    notifications.set_dispatcher(dispatch)
+    flask_app.extensions["outbox_nudge"] = lambda notification_id: tasks.nudge(celery,
+                                                                             notification_id)
     return celery
+
+
+@event.listens_for(Session, "after_commit")
+def _nudge_workers_after_commit(session: Session) -> None:
+    """Nudge a worker for each outbox row the committed transaction added. Only the app whose
+    request or command committed routes its rows (a test may build several apps), and an app
+    without background work (the test configuration) keeps them for the outbox pass."""
+    committed = outbox.committed_notification_ids(session)
+    nudge = current_app.extensions.get("outbox_nudge") if has_app_context() else None
+    if nudge is not None:
+        for notification_id in committed:
+            nudge(notification_id)
 
 
 @worker_process_init.connect
@@ -113,18 +135,3 @@ def _fresh_connections_after_fork(**_) -> None:
     if flask_app is not None:
         with flask_app.app_context():
             db.engine.dispose(close=False)
-
-
-_worker_flask_app: list[Flask] = []
-
-
-def __getattr__(name: str):
-    """`workers.celery_app:celery` — the Celery app of a Flask app built on first use."""
-    if name != "celery":
-        raise AttributeError(name)
-    from app import create_app
-
-    if not _worker_flask_app:
-        _worker_flask_app.append(create_app())
-    flask_app = _worker_flask_app[0]
-    return flask_app.extensions.get("celery") or init_celery(flask_app)

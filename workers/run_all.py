@@ -20,7 +20,7 @@ STOP_GRACE_SECONDS = 15
 def commands(port: str) -> dict[str, list[str]]:
     python = sys.executable
     gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
-    celery = [python, "-m", "celery", "-A", "workers.celery_app:celery"]
+    celery = [python, "-m", "celery", "-A", "workers.make_celery"]
     return {
         "web": [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],

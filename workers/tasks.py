@@ -11,10 +11,10 @@ import logging
 from celery import Celery, shared_task
 from flask import current_app
 
+from app.center import center_today
 from app.extensions import db
-from app.models.base import utcnow
-from app.services import notifications, reminders
-from app.services.notifications import mail
+from app.services import reminders
+from app.services.notifications import delivery, mail
 from app.services.schedule import authorisations
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,16 @@ def nudge(celery: Celery, notification_id: int) -> None:
 def deliver(notification_id: int) -> str:
     """Send one outbox row (no-op when it is already sent or being sent)."""
     config = current_app.config
-    return notifications.deliver(db.session, notification_id, mail.backend_from_config(config),
-                                 config)
+    return delivery.deliver(db.session, notification_id, mail.backend_from_config(config), config,
+                            current_app.jinja_env)
 
 
 @shared_task(name="workers.tasks.deliver_due", ignore_result=True, acks_late=True)
 def deliver_due() -> int:
     """The periodic outbox pass: send due rows, retries and rows a dead worker left behind."""
     config = current_app.config
-    sent = notifications.deliver_due(db.session, mail.backend_from_config(config), config,
-                                     batch_size=OUTBOX_BATCH)
+    sent = delivery.deliver_due(db.session, mail.backend_from_config(config), config,
+                                current_app.jinja_env, batch_size=OUTBOX_BATCH)
     if sent == OUTBOX_BATCH:
         deliver_due.delay()  # more are waiting: keep draining without waiting for the beat
     return sent
@@ -53,7 +53,7 @@ def deliver_due() -> int:
 def daily_reminders() -> None:
     """The daily sweep of renewal reminders (beat runs it each morning, center time)."""
     config = current_app.config
-    today = reminders.center_today(utcnow(), config["CENTER_TIMEZONE"])
+    today = center_today()
     summary = reminders.sweep(db.session, today, config["REMINDER_WINDOWS"],
                               config["CENTER_TIMEZONE"])
     log.info("renewal reminders for %s: %s", today, "; ".join(summary.lines()))

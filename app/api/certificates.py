@@ -10,19 +10,15 @@ from app.api.access import current_api_user, roles_required
 from app.api.docs import documented, query_parameter
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import STRING, obj, ref
+from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import public_lookup_limit
 from app.services.certificates import cards, changes
-from app.services.clock import local_date
 from app.services.errors import Invalid
 from app.services.verification.lookup import certificate_view, find_by_code
 
 PAPERS = ("card", *cards.PAPER_SIZES)
-
-
-def center_today():
-    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
 
 
 @bp.get("/certificates/<code>/card.pdf")

@@ -1,6 +1,5 @@
 """Enrollment over JSON: enroll, cancel, and the caller's own enrollments and certificates."""
 
-from flask import current_app
 
 from app.api import bp
 from app.api.access import current_api_user, roles_required
@@ -8,10 +7,10 @@ from app.api.docs import documented
 from app.api.parsing import json_body
 from app.api.schemas import items_of, obj, ref
 from app.api.serializers import enrollment_json
+from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import accounts
-from app.services.clock import local_date
 from app.services.enrollment import seats as enrollment_service
 from app.services.verification.lookup import certificate_view
 
@@ -50,6 +49,6 @@ def my_enrollments():
 @documented("The caller's certificates", response=items_of("Certificate"))
 @roles_required("learner")
 def my_certificates():
-    today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+    today = center_today()
     certificates = accounts.certificates_of(db.session, current_api_user())
     return {"items": [certificate_view(certificate, today) for certificate in certificates]}

@@ -6,7 +6,8 @@ from app.api import bp
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import BOOLEAN, GUIDELINE_LIST, LEVEL, STRING, TOPIC_LIST, obj, ref
-from app.api.verifications import api_caller, center_today
+from app.api.verifications import api_caller
+from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import public_lookup_limit

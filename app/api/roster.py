@@ -7,6 +7,7 @@ from app.api.access import current_api_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import BOOLEAN, INTEGER, STRING, obj
+from app.center import center_name, center_zone
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
@@ -84,6 +85,7 @@ def record_completions(class_id: int):
     raw_results = body.raw("results", required=True)
     body.done()
     issued = certificates.record_outcomes(db.session, current_api_user(), class_id,
-                                           read_results(raw_results), bool(finalise), utcnow())
+                                          read_results(raw_results), bool(finalise), utcnow(),
+                                          center_name=center_name(), zone_name=center_zone())
     return {"certificates": [{"enrollment_id": enrollment_id, "code": code}
                              for enrollment_id, code in issued]}

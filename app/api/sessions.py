@@ -1,6 +1,5 @@
 """The schedule over JSON: list, show and create class sessions."""
 
-from flask import current_app
 
 from app.api import bp
 from app.api.access import current_api_user, roles_required
@@ -8,6 +7,7 @@ from app.api.docs import documented, query_parameter
 from app.api.parsing import FieldReader, json_body, query_args
 from app.api.schemas import INTEGER, MOMENT, STRING, nullable, obj, ref
 from app.api.serializers import session_json
+from app.center import center_zone
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
@@ -58,7 +58,7 @@ def list_sessions():
     per_page = args.integer("per_page", required=False, minimum=1, maximum=100) or 20
     args.done()
     rows, more = scheduling.list_upcoming(db.session, utcnow(), criteria,
-                                          current_app.config["CENTER_TIMEZONE"], page, per_page)
+                                          center_zone(), page, per_page)
     return {"items": sessions_json(rows), "next_page": page + 1 if more else None}
 
 
@@ -89,7 +89,8 @@ def create_session():
         raise Invalid.field("course", "No course has this code.")
     instructor = scheduling.instructor_by_email(db.session, instructor_email)
     class_session = scheduling.schedule_session(
-        db.session, current_api_user(), course=course, instructor=instructor, **values)
+        db.session, current_api_user(), course=course, instructor=instructor,
+        zone_name=center_zone(), **values)
     return sessions_json([class_session])[0], 201
 
 
@@ -119,7 +120,7 @@ def change_session(class_id: int):
     if instructor_email:
         changes["instructor"] = scheduling.instructor_by_email(db.session, instructor_email)
     class_session = schedule_admin.update_session(db.session, current_api_user(), class_session,
-                                                  changes, utcnow())
+                                                  changes, utcnow(), zone_name=center_zone())
     return sessions_json([class_session])[0]
 
 

@@ -9,12 +9,12 @@ from app.api.access import bearer_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import json_body
 from app.api.schemas import BOOLEAN, STRING, nullable, obj, ref
+from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import bulk_limit, public_lookup_limit
 from app.services import verification
 from app.services.catalog import requirements
-from app.services.clock import local_date
 from app.services.errors import Invalid
 from app.services.verification.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
 
@@ -37,11 +37,6 @@ VERIFICATIONS_RESPONSE = obj({"results": {"type": "array", "items": obj(
     },
     ["code", "found", "status", "meets_requirement", "reasons", "certificate"],
 )}}, ["results"])
-
-
-def center_today():
-    """Today's date in the training center's time zone."""
-    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
 
 
 def api_caller() -> verification.Caller:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.demo import data as demo_data
 from app.demo.data import PlannedCertificate, PlannedSession
 from app.models import (
@@ -32,6 +33,7 @@ from app.services.clock import day_start_utc, local_date
 from app.services.errors import NotFound
 
 
+@one_transaction
 def seed(session: Session, now: datetime, center_name: str, zone_name: str) -> bool:
     """Seed the demo; False (and no change) when the demo admin already exists."""
     if accounts.user_by_email(session, demo_data.ADMIN_EMAIL) is not None:
@@ -48,7 +50,6 @@ def seed(session: Session, now: datetime, center_name: str, zone_name: str) -> b
     seeder.watch_list()
     session.flush()
     audit.record(session, None, "demo.seeded", "user", seeder.users[demo_data.ADMIN_EMAIL].id)
-    session.commit()
     return True
 
 
@@ -90,7 +91,6 @@ class _Seeder:
             user = accounts.create_user(
                 self.session, email=person.email, full_name=person.full_name,
                 password=demo_data.DEMO_PASSWORD, roles=person.roles, job_title=person.job_title,
-                commit=False,
             )
             user.instructor_number = person.instructor_number
             if person.organisation:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.center import center_today
 from app.extensions import db
 from app.forms.employer import BulkCheckForm, RemoveForm, SaveManyForm, WatchForm
 from app.models.base import utcnow
 from app.security import bulk_limit
 from app.services import verification
 from app.services.catalog import requirements
-from app.services.clock import local_date
 from app.services.errors import Invalid
 from app.services.verification import bulk_checks, watchlist
 from app.web.access import role_required
@@ -24,10 +24,6 @@ def keep_out_of_shared_caches(response):
     # Staff names and their certificates: never stored by a proxy or a shared browser cache.
     response.headers.setdefault("Cache-Control", "private, no-store")
     return response
-
-
-def _today():
-    return local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
 
 
 def _within_days() -> int | None:
@@ -52,7 +48,7 @@ def dashboard():
     within = _within_days()
     lines = None
     if current_user.organisation_id is not None:
-        lines = watchlist.watch_list(db.session, current_user, _today(), within)
+        lines = watchlist.watch_list(db.session, current_user, center_today(), within)
     return render_template("employer/dashboard.html", lines=lines, within=within,
                            windows=watchlist.EXPIRY_WINDOWS, watch_form=WatchForm(),
                            organisation=current_user.organisation)
@@ -62,7 +58,7 @@ def dashboard():
 @role_required("employer")
 def watch_list_csv():
     """The watch list (as filtered) as a CSV download."""
-    lines = watchlist.watch_list(db.session, current_user, _today(), _within_days())
+    lines = watchlist.watch_list(db.session, current_user, center_today(), _within_days())
     return _csv_download(bulk_checks.watch_list_csv(lines), "watch-list.csv")
 
 
@@ -80,7 +76,7 @@ def save_to_watch_list():
     if not picked:
         flash("Tick the certificates to save first.", "error")
         return redirect(url_for("employer.dashboard"))
-    results = watchlist.save(db.session, current_user, picked, today=_today(), now=utcnow())
+    results = watchlist.save(db.session, current_user, picked, today=center_today(), now=utcnow())
     for result in results:
         flash(f"{result.code}: {result.message}",
               "success" if result.outcome == "saved" else "error")
@@ -123,7 +119,7 @@ def run_checks():
         return _checks_refused(form, error.message)
     except (UnicodeDecodeError, ValueError):
         return _checks_refused(form, "Upload a CSV file saved as UTF-8 text.")
-    today = _today()
+    today = center_today()
     preset = requirements.PRESETS.get(form.requirement.data)
     answers = verification.verify_codes(
         db.session, [row.code for row in rows],

@@ -3,9 +3,10 @@ awarding body's card id on a certificate. Ownership is checked by the certificat
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required
 
+from app.center import center_name, center_zone
 from app.extensions import db
 from app.forms.instructor import ExternalCardForm, RosterForm
 from app.models import Certificate
@@ -14,6 +15,7 @@ from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
 from app.web.access import role_required
+from app.web.refusals import flash_refusal
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -26,7 +28,7 @@ FORM_REFUSALS = (Conflict, Invalid, NotStarted)
 def index():
     now = utcnow()
     upcoming, recent = certificates.teaching_sessions(db.session, current_user, now)
-    today = local_date(now, current_app.config["CENTER_TIMEZONE"])
+    today = local_date(now, center_zone())
     return render_template("instructor/index.html", upcoming=upcoming, recent=recent,
                            today=today)
 
@@ -47,7 +49,7 @@ def rows_by_learner(roster, form: RosterForm) -> list:
 
 
 def render_roster(roster, form: RosterForm, status: int = 200):
-    zone = current_app.config["CENTER_TIMEZONE"]
+    zone = center_zone()
     started = roster.class_session.starts_at <= utcnow()
     locked = roster.finalised and not current_user.has_role("admin")
     return render_template(
@@ -74,9 +76,10 @@ def record_outcomes(class_id: int):
         return render_roster(roster, form, 422)
     try:
         codes = certificates.record_outcomes(db.session, current_user, class_id, form.results(),
-                                              bool(form.finalise.data), utcnow())
+                                             bool(form.finalise.data), utcnow(),
+                                             center_name=center_name(), zone_name=center_zone())
     except FORM_REFUSALS as refusal:
-        flash(refusal.message, "error")
+        flash_refusal(refusal)
         return render_roster(certificates.roster(db.session, current_user, class_id), form,
                              refusal.status)
     done = "Outcomes saved and the roster finalised" if form.finalise.data else "Outcomes saved"

@@ -1,8 +1,9 @@
 """Pages for the learner audience: my classes and certificates, enroll and cancel buttons."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm, ReminderSettingsForm
 from app.models.base import utcnow
@@ -12,6 +13,7 @@ from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
 from app.services.verification.lookup import certificate_view
 from app.web.access import role_required
+from app.web.refusals import flash_refusal
 
 bp = Blueprint("learner", __name__)
 
@@ -24,7 +26,7 @@ def me():
     enrollments = enrollment_service.enrollments_of(db.session, current_user)
     upcoming = _upcoming(enrollments, now)
     past = [e for e in enrollments if e.status != "cancelled" and e.session.ends_at <= now]
-    today = local_date(now, current_app.config["CENTER_TIMEZONE"])
+    today = local_date(now, center_zone())
     certificates = [certificate_view(c, today)
                     for c in accounts.certificates_of(db.session, current_user)]
     return render_template(
@@ -55,7 +57,7 @@ def enroll(class_id: int):
     except NotFound:
         raise
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         if enrollment.status == "enrolled":
             flash("You're enrolled. A confirmation with a calendar invite is on its way.",
@@ -82,7 +84,7 @@ def cancel(enrollment_id: int):
     except NotFound:
         raise
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
         flash(f"Cancelled your place in {enrollment.session.course.title}.", "success")
     return redirect(url_for("learner.me"))

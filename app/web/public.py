@@ -1,8 +1,9 @@
 """Public pages: the catalog, the "which class do I need?" finder and one session's page."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
@@ -19,7 +20,7 @@ def index():
     form = FinderForm(request.args)
     form.validate()  # a bad value is shown beside its field and otherwise ignored
     answer = finder.find_classes(db.session, utcnow(), query=_finder_query(form), per_page=50,
-                                 zone_name=current_app.config["CENTER_TIMEZONE"])
+                                 zone_name=center_zone())
     return render_template("public/index.html", form=form, answer=answer,
                            courses=catalog.list_courses(db.session), upcoming=answer.sessions,
                            waitlist_lengths=answer.waitlist_lengths)

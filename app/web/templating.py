@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask
 
+from app.center import center_zone
 from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS
 from app.services.clock import local_moment
 
@@ -14,7 +15,7 @@ def center_time(moment: datetime | None, pattern: str = "%a %b %-d, %Y, %-I:%M %
     """A UTC moment shown in the center's time zone."""
     if moment is None:
         return ""
-    local = local_moment(moment, current_app.config["CENTER_TIMEZONE"])
+    local = local_moment(moment, center_zone())
     return local.strftime(pattern) + " " + local.tzname()
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
+from app.center import center_today
 from app.extensions import db
 from app.forms.verify import CodeForm, RequirementForm
 from app.models.base import utcnow
 from app.security import public_lookup_limit
 from app.services import verification
-from app.services.clock import local_date
 from app.services.errors import MistypedCode, NotFound
 
 bp = Blueprint("verify", __name__)
@@ -49,7 +49,7 @@ def show(code: str):
 
 
 def _answer(code: str, channel: str):
-    today = local_date(utcnow(), current_app.config["CENTER_TIMEZONE"])
+    today = center_today()
     check_form = RequirementForm(request.args)
     wants_check = check_form.chosen and check_form.validate()
     requirement = check_form.requirement(today) if wants_check else None

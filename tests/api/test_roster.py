@@ -157,7 +157,9 @@ def test_concurrent_identical_completions_issue_one_certificate(any_db_app):
             barrier.wait()
             try:
                 answers.append(certificates.record_outcomes(
-                    session, actor, class_id, results, True, utcnow()))
+                    session, actor, class_id, results, True, utcnow(),
+                    center_name=any_db_app.config["CENTER_NAME"],
+                    zone_name=any_db_app.config["CENTER_TIMEZONE"]))
             except (DomainError, SQLAlchemyError) as error:  # reported below
                 errors.append(error)
 

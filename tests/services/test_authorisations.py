@@ -13,12 +13,15 @@ from app.services.errors import Invalid
 from app.services.schedule import authorisations, sessions
 from tests import factories
 
+ZONE = "America/New_York"
+
 
 def schedule(db, instructor, course, days_ahead=10):
     starts = utcnow().replace(microsecond=0) + timedelta(days=days_ahead)
     return sessions.schedule_session(
         db.session, None, course=course, instructor=instructor, starts_at=starts,
-        ends_at=starts + timedelta(hours=3), location="Room 1", capacity=6)
+        ends_at=starts + timedelta(hours=3), location="Room 1", capacity=6,
+        zone_name=ZONE)
 
 
 def test_a_lapsed_authorisation_refuses_scheduling_with_the_reason(db):
@@ -46,7 +49,7 @@ def test_no_record_is_allowed_but_flagged(db):
     course = factories.CourseFactory(family="first_aid")
     instructor = factories.instructor()
     class_session = schedule(db, instructor, course)
-    flags = authorisations.schedule_flags(db.session, [class_session])
+    flags = authorisations.schedule_flags(db.session, [class_session], ZONE)
     assert flags[class_session.id].status == "no_record"
 
 
@@ -56,7 +59,7 @@ def test_a_current_authorisation_is_not_flagged(db):
     authorisations.set_authorisation(db.session, factories.admin(), instructor, "bls",
                                      utcnow().date() + timedelta(days=400))
     class_session = schedule(db, instructor, course)
-    assert authorisations.schedule_flags(db.session, [class_session]) == {}
+    assert authorisations.schedule_flags(db.session, [class_session], ZONE) == {}
 
 
 def test_setting_an_authorisation_renews_it_and_is_audited(db):

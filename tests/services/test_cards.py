@@ -100,7 +100,7 @@ def test_issued_mail_attaches_the_card_with_the_configured_verify_url(app, db):
     certificate = make_certificate()
     notification = Notification(kind="certificate_issued", recipient_email="a@example.test",
                                 certificate_id=certificate.id, status="pending", context={})
-    [(filename, mimetype, pdf)] = card_attachments(db.session, notification)
+    [(filename, mimetype, pdf)] = card_attachments(db.session, notification, app.config)
     assert (filename, mimetype) == ("wallet-card.pdf", "application/pdf")
     assert decoded_qr_codes(pdf) == [verify_url(app.config["PUBLIC_BASE_URL"], certificate.code)]
     assert decoded_qr_codes(pdf) == ["http://lifeline.test/verify/K7M2-QZ9T-X4HW-0RND"]

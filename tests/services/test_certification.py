@@ -32,7 +32,8 @@ def record(actor, class_session, results, finalise=False, now=AFTER, session=Non
     from app.extensions import db
 
     return certificates.record_outcomes(session or db.session, actor, class_session.id,
-                                         results, finalise, now)
+                                        results, finalise, now, center_name="Lifeline Training Center",
+                                        zone_name="America/New_York")
 
 
 def count(db, model, *where) -> int:
@@ -250,13 +251,13 @@ def test_issued_and_revoked_mails_render_with_the_card_attached(app, db, klass):
     certificates.revoke_certificate(db.session, factories.admin(), certificate,
                                      "Skills not shown", AFTER)
     issued, revoked = db.session.scalars(select(Notification).order_by(Notification.id)).all()
-    message = mail.compose(db.session, issued, app.config)
+    message = mail.compose(db.session, issued, app.config, app.jinja_env)
     assert certificate.code in message["Subject"]
     assert f"http://lifeline.test/verify/{certificate.code}" in message.get_body(
         ("plain",)).get_content()
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "wallet-card.pdf"
     assert attachment.get_content().startswith(b"%PDF")
-    revoked_message = mail.compose(db.session, revoked, app.config)
+    revoked_message = mail.compose(db.session, revoked, app.config, app.jinja_env)
     assert "revoked" in revoked_message["Subject"]
     assert "Skills not shown" in revoked_message.get_body(("html",)).get_content()

@@ -218,14 +218,14 @@ def test_calendar_invite_is_only_for_seat_giving_mail(db, app):
     waiting = service.enroll(db.session, factories.learner(), class_session.id, utcnow())
     [confirmed] = notifications_of(db, "enrollment_confirmed")
     [joined] = notifications_of(db, "waitlist_joined")
-    [(_, _, first)] = calendar_invites.invite_attachments(db.session, confirmed)
-    [(_, _, again)] = calendar_invites.invite_attachments(db.session, confirmed)
+    [(_, _, first)] = calendar_invites.invite_attachments(db.session, confirmed, app.config)
+    [(_, _, again)] = calendar_invites.invite_attachments(db.session, confirmed, app.config)
     uid = f"UID:enrollment-{seat.id}@lifeline.test".encode()
     assert uid in first and uid in again
     assert b"DTSTART:" in first and first.count(b"Z\r\n") >= 2  # times in UTC
     assert b"ORGANIZER;CN=" in first
-    assert calendar_invites.invite_attachments(db.session, joined) == []
+    assert calendar_invites.invite_attachments(db.session, joined, app.config) == []
     service.cancel_enrollment(db.session, seat.learner, seat.id, utcnow())
     [promoted] = notifications_of(db, "waitlist_promoted")
     assert promoted.recipient_id == waiting.learner_id
-    assert calendar_invites.invite_attachments(db.session, promoted)
+    assert calendar_invites.invite_attachments(db.session, promoted, app.config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import smtplib
+from dataclasses import replace
 from datetime import date, timedelta
 from email import policy
 
@@ -12,9 +13,9 @@ import pytest
 from app.extensions import db
 from app.models import Notification
 from app.services import notifications
-from app.services.notifications import mail
+from app.services.notifications import kinds, mail
 from tests import factories
-from tests.workers.mailbox import smtp_sink
+from tests.workers.mailbox import fake_attachments, smtp_sink
 
 
 def reminder_for(certificate, window: int = 30) -> Notification:
@@ -37,7 +38,7 @@ def certificate(app):
 def test_reminder_is_multipart_with_the_center_subject_and_one_click_unsubscribe(app, certificate):
     renewal = factories.ClassSessionFactory(course__family="bls", course__title="BLS Renewal",
                                             course__renewal=True)
-    message = mail.compose(db.session, reminder_for(certificate), app.config)
+    message = mail.compose(db.session, reminder_for(certificate), app.config, app.jinja_env)
 
     assert message["From"] == app.config["MAIL_FROM"]
     assert message["To"].addresses[0].addr_spec == "rosa@example.test"
@@ -62,24 +63,17 @@ def test_unsubscribe_token_round_trips_and_refuses_forgeries(app):
 
 
 def test_attachments_of_a_kind_come_from_its_builder(app, certificate, monkeypatch):
-    monkeypatch.setitem(mail.ATTACHMENT_BUILDERS, "renewal_reminder",
-                        "tests.workers.mailbox:fake_attachments")
-    message = mail.compose(db.session, reminder_for(certificate), app.config)
+    reminder_kind = kinds.MAIL_KINDS["renewal_reminder"]
+    monkeypatch.setitem(kinds.MAIL_KINDS, "renewal_reminder",
+                        replace(reminder_kind, attachments=fake_attachments))
+    message = mail.compose(db.session, reminder_for(certificate), app.config, app.jinja_env)
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "note.txt"
     assert attachment.get_content() == "hello"
 
 
-def test_a_builder_module_not_written_yet_leaves_the_mail_without_attachment(app, certificate,
-                                                                              monkeypatch):
-    monkeypatch.setitem(mail.ATTACHMENT_BUILDERS, "renewal_reminder",
-                        "app.services.no_such_module:build")
-    message = mail.compose(db.session, reminder_for(certificate), app.config)
-    assert list(message.iter_attachments()) == []
-
-
 def test_file_backend_writes_one_eml_per_message(app, certificate, tmp_path):
-    message = mail.compose(db.session, reminder_for(certificate), app.config)
+    message = mail.compose(db.session, reminder_for(certificate), app.config, app.jinja_env)
     mail.FileBackend(tmp_path / "mail").send(message)
     (written,) = list((tmp_path / "mail").iterdir())
     assert written.suffix == ".eml"
@@ -90,7 +84,7 @@ def test_file_backend_writes_one_eml_per_message(app, certificate, tmp_path):
 def test_smtp_backend_hands_the_message_to_a_real_smtp_server(app, certificate):
     with smtp_sink() as sink:
         backend = mail.SmtpBackend("127.0.0.1", sink.port)
-        backend.send(mail.compose(db.session, reminder_for(certificate), app.config))
+        backend.send(mail.compose(db.session, reminder_for(certificate), app.config, app.jinja_env))
         (received,) = sink.wait_for(1)
     assert received["To"] == "Rosa Parks-Lee <rosa@example.test>"
     assert received["X-Lifeline-Notification"]
@@ -98,7 +92,7 @@ def test_smtp_backend_hands_the_message_to_a_real_smtp_server(app, certificate):
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_smtp_backend_logs_in_when_a_user_name_is_configured(app, certificate):
-    message = mail.compose(db.session, reminder_for(certificate), app.config)
+    message = mail.compose(db.session, reminder_for(certificate), app.config, app.jinja_env)
     with smtp_sink(login=("lifeline", "s3cret")) as sink:
         with pytest.raises(smtplib.SMTPSenderRefused):  # the server demands a login
             mail.SmtpBackend("127.0.0.1", sink.port).send(message)
@@ -127,5 +121,5 @@ def test_a_promoted_learner_also_gets_the_calendar_invite(app):
     enrollment_service.cancel_enrollment(db.session, holder.learner, holder.id, utcnow())
     promoted = db.session.scalar(
         select(Notification).where(Notification.kind == "waitlist_promoted"))
-    message = mail_service.compose(db.session, promoted, app.config)
+    message = mail_service.compose(db.session, promoted, app.config, app.jinja_env)
     assert [part.get_filename() for part in message.iter_attachments()] == ["class.ics"]

@@ -14,10 +14,11 @@ from app.extensions import db
 from app.models import Certificate, Notification
 from app.models.base import utcnow
 from app.services import notifications
+from app.services.notifications import delivery
 from tests import factories
 
-POLICY = notifications.DeliveryPolicy(lease=timedelta(minutes=5), max_attempts=3,
-                                      first_retry=timedelta(seconds=30))
+POLICY = delivery.DeliveryPolicy(lease=timedelta(minutes=5), max_attempts=3,
+                                 first_retry=timedelta(seconds=30))
 
 
 class Outbox:
@@ -71,7 +72,7 @@ def test_enqueue_writes_one_row_per_event_key(app):
 
 def test_the_dispatcher_is_nudged_after_commit_and_never_after_rollback(app):
     nudged: list[int] = []
-    notifications.set_dispatcher(nudged.append)
+    app.extensions["outbox_nudge"] = nudged.append
     try:
         holder = factories.learner()
         notifications.enqueue(db.session, kind="password_reset", recipient=holder, event_key="a")
@@ -81,7 +82,7 @@ def test_the_dispatcher_is_nudged_after_commit_and_never_after_rollback(app):
         notifications.enqueue(db.session, kind="password_reset", recipient=holder, event_key="b")
         db.session.commit()
     finally:
-        notifications.set_dispatcher(None)
+        del app.extensions["outbox_nudge"]
     assert nudged == [db.session.scalar(select(Notification.id).where(Notification.event_key == "b"))]
 
 
@@ -89,9 +90,9 @@ def test_delivery_sends_a_row_once_however_often_it_is_asked(app, config):
     (notification_id,) = queue()
     outbox = Outbox()
 
-    assert notifications.deliver(db.session, notification_id, outbox, config) == "sent"
-    assert notifications.deliver(db.session, notification_id, outbox, config) == "not_due"
-    assert notifications.deliver_due(db.session, outbox, config) == 0
+    assert delivery.deliver(db.session, notification_id, outbox, config, app.jinja_env) == "sent"
+    assert delivery.deliver(db.session, notification_id, outbox, config, app.jinja_env) == "not_due"
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env) == 0
 
     sent = row(notification_id)
     assert len(outbox.sent) == 1 and outbox.sent[0]["X-Lifeline-Notification"] == str(notification_id)
@@ -104,18 +105,18 @@ def test_a_failed_send_backs_off_through_next_attempt_at_then_gives_up(app, conf
     outbox = Outbox(failures=10)
     before = utcnow()
 
-    assert notifications.deliver(db.session, notification_id, outbox, config) == "pending"
+    assert delivery.deliver(db.session, notification_id, outbox, config, app.jinja_env) == "pending"
     first = row(notification_id)
     assert first.attempts == 1 and "mail server down" in first.last_error
     assert timedelta(seconds=29) < first.next_attempt_at - before < timedelta(seconds=40)
-    assert notifications.deliver_due(db.session, outbox, config) == 0  # not due yet
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env) == 0  # not due yet
 
     delays = []
     for _ in range(2):
         db.session.execute(update(Notification).values(next_attempt_at=utcnow()))
         db.session.commit()
         moment = utcnow()
-        notifications.deliver_due(db.session, outbox, config)
+        delivery.deliver_due(db.session, outbox, config, app.jinja_env)
         delays.append(row(notification_id).next_attempt_at - moment)
     failed = row(notification_id)
     assert (failed.status, failed.attempts, outbox.sent) == ("failed", 3, [])
@@ -129,14 +130,14 @@ def test_the_retry_delay_doubles_and_is_capped():
 
 def test_a_row_left_sending_is_taken_over_only_after_the_lease(app, config):
     (notification_id,) = queue()
-    claimed = notifications.claim(db.session, utcnow(), POLICY, notification_id=notification_id)
+    claimed = delivery.claim(db.session, utcnow(), POLICY, notification_id=notification_id)
     assert claimed == [notification_id]  # ... and then that worker died before recording
 
     outbox = Outbox()
-    assert notifications.deliver_due(db.session, outbox, config) == 0
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env) == 0
     db.session.execute(update(Notification).values(claimed_at=utcnow() - timedelta(minutes=6)))
     db.session.commit()
-    assert notifications.deliver_due(db.session, outbox, config) == 1
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env) == 1
     assert len(outbox.sent) == 1 and row(notification_id).status == "sent"
     assert row(notification_id).attempts == 2
 
@@ -149,8 +150,8 @@ def test_the_periodic_pass_sends_due_rows_and_leaves_future_ones(app, config):
     db.session.commit()
     outbox = Outbox()
 
-    assert notifications.deliver_due(db.session, outbox, config, batch_size=2) == 2
-    assert notifications.deliver_due(db.session, outbox, config, batch_size=2) == 1
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env, batch_size=2) == 2
+    assert delivery.deliver_due(db.session, outbox, config, app.jinja_env, batch_size=2) == 1
     assert sorted(int(m["X-Lifeline-Notification"]) for m in outbox.sent) == due
     assert row(later).status == "pending"
 
@@ -161,7 +162,7 @@ def test_a_reminder_is_skipped_when_the_holder_opted_out_after_it_was_queued(app
     db.session.commit()
     outbox = Outbox()
 
-    assert notifications.deliver(db.session, notification_id, outbox, config) == "skipped"
+    assert delivery.deliver(db.session, notification_id, outbox, config, app.jinja_env) == "skipped"
     assert outbox.sent == [] and "opted_out" in row(notification_id).last_error
 
 
@@ -175,7 +176,7 @@ def test_concurrent_claimers_never_take_the_same_row(any_db_app):
         mine: list[int] = []
         with Session(engine) as session:
             start.wait()
-            while claimed := notifications.claim(session, utcnow(), POLICY, limit=3):
+            while claimed := delivery.claim(session, utcnow(), POLICY, limit=3):
                 mine += claimed
         taken.append(mine)
 
@@ -196,5 +197,5 @@ def test_a_reminder_delayed_past_the_expiry_date_is_skipped_not_sent(app, config
     db.session.commit()
     outbox = Outbox()
 
-    assert notifications.deliver(db.session, notification_id, outbox, config) == "skipped"
+    assert delivery.deliver(db.session, notification_id, outbox, config, app.jinja_env) == "skipped"
     assert outbox.sent == [] and "expired" in row(notification_id).last_error

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Notification
 from app.models.base import utcnow
 from app.services import reminders
+from app.services.clock import local_date
 from tests import factories
 
 TODAY = date(2026, 6, 15)
@@ -222,12 +223,12 @@ def test_configured_windows_without_zero_cover_the_expiry_day_with_the_smallest(
     (datetime(2026, 1, 10, 5, 0, tzinfo=UTC), date(2026, 1, 10)),
 ])
 def test_days_are_counted_in_the_center_time_zone(moment, center_day):
-    assert reminders.center_today(moment, ZONE) == center_day
+    assert local_date(moment, ZONE) == center_day
 
 
 def test_just_before_midnight_in_the_center_the_expiry_day_is_still_today(app):
     certificate = factories.CertificateFactory(expires_on=date(2026, 3, 9))
-    late_evening = reminders.center_today(datetime(2026, 3, 10, 3, 30, tzinfo=UTC), ZONE)
+    late_evening = local_date(datetime(2026, 3, 10, 3, 30, tzinfo=UTC), ZONE)
     sweep(late_evening)
     assert queued_windows() == [(certificate.id, 0)]
 

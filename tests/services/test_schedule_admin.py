@@ -13,6 +13,8 @@ from app.services.errors import AlreadyEnrolled, Conflict, Invalid
 from app.services.schedule import changes as service
 from tests import factories
 
+ZONE = "America/New_York"
+
 
 def notifications_of(db, kind):
     return list(db.session.scalars(select(Notification).where(Notification.kind == kind)
@@ -36,7 +38,7 @@ def test_capacity_cannot_drop_below_the_enrolled_count(db):
     class_session, _, _ = full_session_with_waitlist(capacity=3, waiting=0)
     admin = factories.admin()
     with pytest.raises(Invalid) as refused:
-        service.update_session(db.session, admin, class_session, {"capacity": 2}, utcnow())
+        service.update_session(db.session, admin, class_session, {"capacity": 2}, utcnow(), zone_name=ZONE)
     assert "capacity" in refused.value.fields
     assert fresh(db, ClassSession, class_session.id).capacity == 3
 
@@ -44,7 +46,7 @@ def test_capacity_cannot_drop_below_the_enrolled_count(db):
 def test_raising_capacity_promotes_the_waitlist_in_order_and_mails_them(db):
     class_session, _, waitlist = full_session_with_waitlist(capacity=2, waiting=3)
     admin = factories.admin()
-    service.update_session(db.session, admin, class_session, {"capacity": 4}, utcnow())
+    service.update_session(db.session, admin, class_session, {"capacity": 4}, utcnow(), zone_name=ZONE)
     statuses = [fresh(db, Enrollment, e.id).status for e in waitlist]
     assert statuses == ["enrolled", "enrolled", "waitlisted"]
     assert fresh(db, ClassSession, class_session.id).seats_taken == 4
@@ -58,7 +60,7 @@ def test_new_time_and_place_are_mailed_to_the_enrolled_only(db):
     new_start = class_session.starts_at + timedelta(days=1)
     service.update_session(db.session, factories.admin(), class_session,
                            {"starts_at": new_start, "ends_at": new_start + timedelta(hours=3),
-                            "location": "Hall B"}, utcnow())
+                            "location": "Hall B"}, utcnow(), zone_name=ZONE)
     changed = fresh(db, ClassSession, class_session.id)
     assert changed.location == "Hall B" and changed.enrollment_closes_at == new_start
     mails = notifications_of(db, "session_changed")
@@ -69,7 +71,7 @@ def test_new_time_and_place_are_mailed_to_the_enrolled_only(db):
 def test_an_unchanged_value_writes_no_mail_and_no_audit(db):
     class_session, _, _ = full_session_with_waitlist(capacity=1, waiting=0)
     service.update_session(db.session, factories.admin(), class_session,
-                           {"location": class_session.location}, utcnow())
+                           {"location": class_session.location}, utcnow(), zone_name=ZONE)
     assert notifications_of(db, "session_changed") == []
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.updated")) is None
 
@@ -78,7 +80,8 @@ def test_an_end_before_the_start_is_refused(db):
     class_session = factories.ClassSessionFactory()
     with pytest.raises(Invalid):
         service.update_session(db.session, factories.admin(), class_session,
-                               {"ends_at": class_session.starts_at - timedelta(hours=1)}, utcnow())
+                               {"ends_at": class_session.starts_at - timedelta(hours=1)}, utcnow(),
+                               zone_name=ZONE)
 
 
 def test_cancellation_notifies_every_enrolled_and_waitlisted_learner_once(db):
@@ -109,7 +112,7 @@ def test_a_cancelled_session_cannot_be_changed(db):
     class_session = factories.ClassSessionFactory(status="cancelled")
     with pytest.raises(Conflict):
         service.update_session(db.session, factories.admin(), class_session, {"capacity": 20},
-                               utcnow())
+                               utcnow(), zone_name=ZONE)
 
 
 def test_transfer_keeps_both_sessions_within_capacity(db):
@@ -117,7 +120,7 @@ def test_transfer_keeps_both_sessions_within_capacity(db):
     target, target_holders, _ = full_session_with_waitlist(capacity=1, waiting=0,
                                                            course=source.course)
     moved = service.transfer_enrollment(db.session, factories.admin(), holders[0].id, target.id,
-                                        utcnow())
+                                        utcnow(), zone_name=ZONE)
     assert moved.status == "waitlisted"  # the target was full
     assert fresh(db, Enrollment, holders[0].id).status == "cancelled"
     assert fresh(db, Enrollment, waitlist[0].id).status == "enrolled"
@@ -135,7 +138,7 @@ def test_transfer_to_a_session_with_room_enrolls(db):
     source, holders, _ = full_session_with_waitlist(capacity=1, waiting=0)
     target = factories.ClassSessionFactory(course=source.course, capacity=5)
     moved = service.transfer_enrollment(db.session, factories.admin(), holders[0].id, target.id,
-                                        utcnow())
+                                        utcnow(), zone_name=ZONE)
     assert moved.status == "enrolled"
     assert fresh(db, ClassSession, source.id).seats_taken == 0
     assert fresh(db, ClassSession, target.id).seats_taken == 1
@@ -149,7 +152,7 @@ def test_transfer_to_a_course_of_another_requirement_is_refused(db):
         target = factories.ClassSessionFactory(course=course)
         with pytest.raises(Invalid) as refused:
             service.transfer_enrollment(db.session, factories.admin(), holders[0].id, target.id,
-                                        utcnow())
+                                        utcnow(), zone_name=ZONE)
         assert refused.value.fields["target"]
     assert fresh(db, Enrollment, holders[0].id).status == "enrolled"
 
@@ -160,7 +163,7 @@ def test_transfer_refuses_a_learner_already_in_the_target(db):
     factories.EnrollmentFactory(session=target, learner=holders[0].learner)
     with pytest.raises(AlreadyEnrolled):
         service.transfer_enrollment(db.session, factories.admin(), holders[0].id, target.id,
-                                    utcnow())
+                                    utcnow(), zone_name=ZONE)
 
 
 def test_weekly_series_keeps_the_local_time_across_a_clock_change(db, app):
@@ -206,8 +209,9 @@ def test_every_staff_mail_renders_from_the_context_it_is_queued_with(db, app):
     admin = factories.admin()
     new_start = source.starts_at + timedelta(days=1)
     service.update_session(db.session, admin, source, {"starts_at": new_start,
-                                                       "ends_at": new_start + timedelta(hours=2)}, utcnow())
-    service.transfer_enrollment(db.session, admin, holders[0].id, target.id, utcnow())
+                                                       "ends_at": new_start + timedelta(hours=2)},
+                           utcnow(), zone_name=ZONE)
+    service.transfer_enrollment(db.session, admin, holders[0].id, target.id, utcnow(), zone_name=ZONE)
     service.cancel_session(db.session, admin, source, "Snow storm", utcnow())
     instructor = factories.instructor()
     authorisations.set_authorisation(db.session, admin, instructor, "bls",
@@ -218,5 +222,5 @@ def test_every_staff_mail_renders_from_the_context_it_is_queued_with(db, app):
     for kind, phrase in expected.items():
         notification = notifications_of(db, kind)[0]
         context = mail.template_context(db.session, notification, app.config)
-        subject, text, html = mail.render(kind, context)
+        subject, text, html = mail.render(app.jinja_env, kind, context)
         assert subject and phrase in text and phrase in html, kind

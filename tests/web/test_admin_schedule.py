@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.center import to_local
 from app.models import ClassSession, Course, Enrollment, Notification
 from app.models.base import utcnow
 from app.services.schedule import authorisations
-from app.web.admin.common import to_local
 from tests import factories
 
 

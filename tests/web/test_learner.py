@@ -37,13 +37,13 @@ def test_new_nurse_registers_finds_bls_enrolls_and_gets_an_invite(client, db, ap
     assert "enrolled. A confirmation with a calendar invite" in response.get_data(as_text=True)
     [confirmation] = notifications(db, "enrollment_confirmed")
     assert confirmation.recipient.email == "nora@example.test"
-    [(name, mimetype, body)] = calendar_invites.invite_attachments(db.session, confirmation)
+    [(name, mimetype, body)] = calendar_invites.invite_attachments(db.session, confirmation, app.config)
     assert (name, mimetype) == ("class.ics", "text/calendar")
     event = Calendar.from_ical(body).walk("VEVENT")[0]
     assert event.decoded("dtstart") == bls.starts_at
     assert str(event["location"]) == "Sim Lab 2"
     assert str(event["uid"]) == f"enrollment-{confirmation.subject_id}@lifeline.test"
-    message = mail.compose(db.session, confirmation, app.config)
+    message = mail.compose(db.session, confirmation, app.config, app.jinja_env)
     assert "AHA BLS for Healthcare Providers" in message["Subject"]
     assert any(part.get_filename() == "class.ics" for part in message.iter_attachments())
 

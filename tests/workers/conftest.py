@@ -1,10 +1,9 @@
-"""Fixtures for tests with real workers: an SMTP sink and a clean dispatcher."""
+"""Fixtures for tests with real workers: an SMTP sink."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.services import notifications
 from tests.workers.mailbox import smtp_sink
 
 
@@ -12,10 +11,3 @@ from tests.workers.mailbox import smtp_sink
 def sink():
     with smtp_sink() as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def no_dispatcher_left_behind():
-    """A test that wires Celery into its app removes the after-commit nudge afterwards."""
-    yield
-    notifications.set_dispatcher(None)

@@ -74,5 +74,5 @@ def smtp_sink(delay: float = 0.0, login: tuple[str, str] | None = None):
         controller.stop()
 
 
-def fake_attachments(session, notification):
+def fake_attachments(session, notification, config):
     return [("note.txt", "text/plain", b"hello")]

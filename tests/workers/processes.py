@@ -90,7 +90,7 @@ class Process:
 def celery_worker(env: dict[str, str], log_path: Path, *, beat: bool = False,
                   concurrency: int = 1):
     """A real `celery worker` process (prefork pool), ready before the block runs."""
-    command = [sys.executable, "-m", "celery", "-A", "workers.celery_app:celery", "worker",
+    command = [sys.executable, "-m", "celery", "-A", "workers.make_celery", "worker",
                "--loglevel", "INFO", "--concurrency", str(concurrency), "--without-gossip",
                "--without-mingle", "--without-heartbeat"]
     if beat:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Notification
 from app.models.base import utcnow
-from app.services import reminders
+from app.services.clock import local_date
 from tests import factories
 from workers import tasks
 from workers.celery_app import celery_settings, init_celery
@@ -60,7 +60,7 @@ def test_the_test_configuration_binds_no_celery_app(app):
 def test_the_daily_task_sweeps_today_and_deliver_writes_the_eml_file(app, tmp_path):
     app.config.update(BROKER_DIR=str(tmp_path / "broker"), MAIL_DIR=str(tmp_path / "mail"))
     init_celery(app)
-    today = reminders.center_today(utcnow(), app.config["CENTER_TIMEZONE"])
+    today = local_date(utcnow(), app.config["CENTER_TIMEZONE"])
     certificate = factories.CertificateFactory(expires_on=today + timedelta(days=3))
 
     tasks.daily_reminders.apply()

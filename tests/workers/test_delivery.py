@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Notification
 from app.models.base import utcnow
 from app.services import notifications, reminders
+from app.services.clock import local_date
 from tests import factories
 from tests.workers.processes import celery_worker, redis_for_tests, wait_until, worker_env
 from workers.celery_app import init_celery
@@ -48,7 +49,7 @@ def test_a_sweep_queues_reminders_that_the_worker_sends_once(app, sink, tmp_path
     init_celery(app, broker_url=redis_url)
     env = worker_env(app, tmp_path, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
                      MAIL_PORT=sink.port)
-    today = reminders.center_today(utcnow(), app.config["CENTER_TIMEZONE"])
+    today = local_date(utcnow(), app.config["CENTER_TIMEZONE"])
     for days_left in (0, 5, 20, 60):
         factories.CertificateFactory(expires_on=today + timedelta(days=days_left))
     sweep = lambda: reminders.sweep(db.session, today, app.config["REMINDER_WINDOWS"],  # noqa: E731

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import ApiToken, Organisation, User, UserRole
 from app.models.vocab import ROLES
 from app.services import audit
@@ -37,6 +38,7 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+@one_transaction
 def grant_role(session: Session, actor: User, user: User, role: str) -> None:
     """Give a user a role (idempotent)."""
     if role not in ROLES:
@@ -45,9 +47,9 @@ def grant_role(session: Session, actor: User, user: User, role: str) -> None:
         return
     user.grant(role)
     audit.record(session, actor, "role.granted", "user", user.id, role=role, email=user.email)
-    session.commit()
 
 
+@one_transaction
 def revoke_role(session: Session, actor: User, user: User, role: str) -> None:
     """Take a role away; staff cannot take away their own admin role (no lock-out)."""
     if role not in ROLES:
@@ -58,13 +60,13 @@ def revoke_role(session: Session, actor: User, user: User, role: str) -> None:
         return
     user.revoke(role)
     audit.record(session, actor, "role.revoked", "user", user.id, role=role, email=user.email)
-    session.commit()
 
 
 def organisations(session: Session) -> list[Organisation]:
     return list(session.scalars(select(Organisation).order_by(Organisation.name)))
 
 
+@one_transaction
 def attach_organisation(session: Session, actor: User, user: User, name: str | None) -> None:
     """Attach the user to the organisation of that name (created if new); empty detaches."""
     name = (name or "").strip()
@@ -80,14 +82,13 @@ def attach_organisation(session: Session, actor: User, user: User, name: str | N
                          name=name)
     previous = user.organisation.name if user.organisation else None
     if (organisation.name if organisation else None) == previous:
-        session.commit()
         return
     user.organisation = organisation
     audit.record(session, actor, "user.organisation_set", "user", user.id,
                  organisation=organisation.name if organisation else None, previous=previous)
-    session.commit()
 
 
+@one_transaction
 def deactivate_user(session: Session, actor: User, user: User, now: datetime) -> None:
     """Close an account: no sign-in, every API token revoked; records are kept."""
     if user.id == actor.id:
@@ -98,16 +99,15 @@ def deactivate_user(session: Session, actor: User, user: User, now: datetime) ->
     session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
                                            ApiToken.revoked_at.is_(None)).values(revoked_at=now))
     audit.record(session, actor, "user.deactivated", "user", user.id, email=user.email)
-    session.commit()
 
 
+@one_transaction
 def reactivate_user(session: Session, actor: User, user: User) -> None:
     """Open a closed account again (old API tokens stay revoked)."""
     if user.active:
         return
     user.active = True
     audit.record(session, actor, "user.reactivated", "user", user.id, email=user.email)
-    session.commit()
 
 
 def active_instructors(session: Session) -> list[User]:

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import ApiToken, User
 from app.services.accounts import passwords
+from app.services.accounts.users import user_by_email
 from app.services.errors import Unauthenticated
 
 
@@ -18,11 +20,12 @@ def digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+@one_transaction
 def issue_token(
     session: Session, email: str, password: str, now: datetime, days: int
 ) -> tuple[str, ApiToken]:
     """Check the credentials and issue a token; one answer for unknown e-mail and bad password."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(session, email)
     password_ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
         raise Unauthenticated("Wrong e-mail or password.")
@@ -32,7 +35,6 @@ def issue_token(
         expires_at=now + timedelta(days=days),
     )
     session.add(token)
-    session.commit()
     return raw_token, token
 
 
@@ -44,8 +46,8 @@ def user_for_token(session: Session, raw_token: str, now: datetime) -> User | No
     return token.user if token.user.active else None
 
 
+@one_transaction
 def revoke_token(session: Session, raw_token: str, now: datetime) -> None:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now
-        session.commit()

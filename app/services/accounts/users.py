@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.database import one_transaction
 from app.models import Certificate, User
 from app.models.base import utcnow
 from app.services import audit, notifications
@@ -20,15 +21,32 @@ from app.services.errors import Conflict, Invalid
 MIN_PASSWORD_LENGTH = 10
 
 
+def normalise_email(email: str) -> str:
+    """The address as stored: checked by email-validator, then lower-cased."""
+    try:
+        # test_environment admits the reserved .test domain, which the demo accounts use.
+        checked = validate_email(email.strip(), check_deliverability=False,
+                                 test_environment=True)
+    except EmailNotValidError as error:
+        raise Invalid.field("email", str(error)) from error
+    return checked.normalized.lower()
+
+
+def email_key(email: str) -> str:
+    """How a typed address is looked up: stored addresses are lower-case (normalise_email)."""
+    return email.strip().lower()
+
+
 def user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == email.strip().lower()))
+    return session.scalar(select(User).where(User.email == email_key(email)))
 
 
+@one_transaction
 def create_user(session: Session, *, email: str, full_name: str, password: str | None,
                 roles: Iterable[str], job_title: str | None = None,
-                actor: User | None = None, commit: bool = True) -> User:
+                actor: User | None = None) -> User:
     """Create an account; an e-mail that exists is a conflict."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     if user_by_email(session, email) is not None:
         raise Conflict(f"An account with the e-mail {email} already exists.")
     if not full_name.strip():
@@ -45,8 +63,6 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.created", "user", user.id, email=email, roles=sorted(user.roles))
-    if commit:
-        session.commit()
     return user
 
 
@@ -56,25 +72,15 @@ RESET_LINK_MINUTES = 60
 _RESET_SALT = "lifeline.password-reset"
 
 
-def normalise_email(email: str) -> str:
-    """The address as stored: checked by email-validator, then lower-cased."""
-    try:
-        # test_environment admits the reserved .test domain, which the demo accounts use.
-        checked = validate_email(email.strip(), check_deliverability=False,
-                                 test_environment=True)
-    except EmailNotValidError as error:
-        raise Invalid.field("email", str(error)) from error
-    return checked.normalized.lower()
-
-
 def register(session: Session, *, email: str, full_name: str, password: str,
              job_title: str | None = None) -> User:
     """A learner signs up: checked e-mail, a password of at least ten characters; commits."""
-    return create_user(session, email=normalise_email(email), full_name=full_name,
+    return create_user(session, email=email, full_name=full_name,
                        password=password, roles=["learner"],
                        job_title=(job_title or "").strip() or None)
 
 
+@one_transaction
 def change_password(session: Session, user: User, current_password: str, new_password: str,
                     now: datetime) -> None:
     """Replace the password after checking the current one; commits."""
@@ -82,7 +88,6 @@ def change_password(session: Session, user: User, current_password: str, new_pas
         raise Invalid.field("current_password", "This is not your current password.")
     _set_password(session, user, new_password, now)
     audit.record(session, user, "user.password_changed", "user", user.id)
-    session.commit()
 
 
 def _set_password(session: Session, user: User, new_password: str, now: datetime) -> None:
@@ -107,6 +112,7 @@ def password_reset_token(user: User, now: datetime, secret_key: str) -> str:
         {"user": user.id, "password": _fingerprint(user), "at": int(now.timestamp())})
 
 
+@one_transaction
 def request_password_reset(session: Session, email: str, now: datetime,
                            secret_key: str) -> None:
     """Mail a reset link through the outbox when the account exists; says nothing either way."""
@@ -125,7 +131,6 @@ def request_password_reset(session: Session, email: str, now: datetime,
         subject=("user", user.id),
     )
     audit.record(session, None, "user.password_reset_requested", "user", user.id)
-    session.commit()
 
 
 def user_for_reset_token(session: Session, token: str, now: datetime,
@@ -147,22 +152,22 @@ def user_for_reset_token(session: Session, token: str, now: datetime,
     return user
 
 
+@one_transaction
 def reset_password(session: Session, token: str, new_password: str, now: datetime,
                    secret_key: str) -> User:
     """Set a new password through a valid reset link (which then stops working); commits."""
     user = user_for_reset_token(session, token, now, secret_key)
     _set_password(session, user, new_password, now)
     audit.record(session, user, "user.password_reset", "user", user.id)
-    session.commit()
     return user
 
 
+@one_transaction
 def set_reminder_opt_out(session: Session, user: User, opt_out: bool) -> None:
     """Turn renewal reminders off (True) or on again; commits."""
     if user.reminders_opt_out != opt_out:
         user.reminders_opt_out = opt_out
         audit.record(session, user, "user.reminders_opt_out", "user", user.id, opt_out=opt_out)
-        session.commit()
 
 
 def certificates_of(session: Session, holder: User) -> list[Certificate]:

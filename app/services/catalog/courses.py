@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import Course, User
 from app.services import audit
 from app.services.errors import Conflict
@@ -27,6 +28,7 @@ def course_by_code(session: Session, code: str) -> Course | None:
     return session.scalar(select(Course).where(Course.code == code))
 
 
+@one_transaction
 def create_course(session: Session, actor: User | None, fields: dict) -> Course:
     """Add a course to the catalog; a code that exists is a conflict."""
     if course_by_code(session, fields["code"]) is not None:
@@ -37,7 +39,6 @@ def create_course(session: Session, actor: User | None, fields: dict) -> Course:
     session.add(course)
     session.flush()
     audit.record(session, actor, "course.created", "course", course.id, code=course.code)
-    session.commit()
     return course
 
 
@@ -47,6 +48,7 @@ def apply_fields(course: Course, fields: dict) -> None:
             setattr(course, name, fields[name])
 
 
+@one_transaction
 def load_catalog(session: Session, entries: list[dict]) -> tuple[int, int]:
     """Insert or update courses by code (idempotent); answers (created, updated)."""
     created = updated = 0
@@ -61,10 +63,10 @@ def load_catalog(session: Session, entries: list[dict]) -> tuple[int, int]:
         apply_fields(course, entry)
     session.flush()
     audit.record(session, None, "catalog.loaded", "course", None, created=created, updated=updated)
-    session.commit()
     return created, updated
 
 
+@one_transaction
 def update_course(session: Session, actor: User | None, course: Course, fields: dict) -> Course:
     """Edit a course; issued certificates keep their own snapshot, so they never change."""
     code = fields.get("code")
@@ -77,10 +79,10 @@ def update_course(session: Session, actor: User | None, course: Course, fields: 
     if changed:
         audit.record(session, actor, "course.updated", "course", course.id, code=course.code,
                      changes=changed)
-    session.commit()
     return course
 
 
+@one_transaction
 def set_course_active(session: Session, actor: User | None, course: Course, active: bool) -> None:
     """Deactivate (no new sessions, hidden from the catalog) or reactivate a course; courses
     are never deleted, since sessions and certificates point at them."""
@@ -89,4 +91,3 @@ def set_course_active(session: Session, actor: User | None, course: Course, acti
     course.active = active
     audit.record(session, actor, "course.reactivated" if active else "course.deactivated",
                  "course", course.id, code=course.code)
-    session.commit()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 import segno
-from flask import current_app
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
@@ -170,14 +170,14 @@ def card_pdf(certificate: Certificate, verify_url: str, today: date, paper: str 
     return bytes(pdf.output())
 
 
-def card_attachments(session: Session, notification: Notification) -> list[tuple[str, str, bytes]]:
+def card_attachments(session: Session, notification: Notification,
+                     config: Mapping) -> list[tuple[str, str, bytes]]:
     """The wallet card to attach to a certificate's e-mail, read at delivery time."""
     if notification.certificate_id is None:
         return []
     certificate = session.get(Certificate, notification.certificate_id)
     if certificate is None:
         return []
-    config = current_app.config
     today = local_date(utcnow(), config["CENTER_TIMEZONE"])
     pdf = card_pdf(certificate, verify_url(config["PUBLIC_BASE_URL"], certificate.code), today)
     return [("wallet-card.pdf", "application/pdf", pdf)]

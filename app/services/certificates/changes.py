@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import Certificate, ClassSession, User
 from app.models.vocab import LEVEL_LABELS
 from app.services import audit, notifications
@@ -59,13 +60,13 @@ def _mark_revoked(session: Session, actor: User, certificate: Certificate, reaso
                  code=certificate.code, reason=reason)
 
 
+@one_transaction
 def revoke_certificate(session: Session, actor: User, certificate: Certificate, reason: str,
                        now: datetime) -> Certificate:
     """Revoke a certificate, keeping the record; its holder is told."""
     _require_admin(actor)
     _mark_revoked(session, actor, certificate, _required_text("reason", reason, 500), now)
     notify(session, "certificate_revoked", certificate)
-    session.commit()
     return certificate
 
 
@@ -75,6 +76,7 @@ _SNAPSHOT = ("holder_id", "course_id", "course_code", "course_title", "course_fa
              "external_id")
 
 
+@one_transaction
 def reissue_certificate(session: Session, actor: User, certificate: Certificate,
                         holder_name: str, now: datetime) -> Certificate:
     """Replace a certificate with a corrected holder name: a new code, the old one revoked."""
@@ -91,10 +93,10 @@ def reissue_certificate(session: Session, actor: User, certificate: Certificate,
                  code=replacement.code, replaces=certificate.code, holder_name=name,
                  previous_name=certificate.holder_name)
     notify(session, "certificate_issued", replacement)
-    session.commit()
     return replacement
 
 
+@one_transaction
 def set_external_card(session: Session, actor: User, certificate: Certificate, issuer: str,
                       external_id: str) -> Certificate:
     """Record the awarding body's own card id (AHA eCard, Red Cross certificate id)."""
@@ -109,5 +111,4 @@ def set_external_card(session: Session, actor: User, certificate: Certificate, i
                  previous_issuer=certificate.external_issuer,
                  previous_id=certificate.external_id)
     certificate.external_issuer, certificate.external_id = issuer_text, id_text
-    session.commit()
     return certificate

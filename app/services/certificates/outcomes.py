@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import Certificate, ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
 from app.services import audit
@@ -144,10 +144,13 @@ def _apply(session: Session, actor: User, class_session: ClassSession, enrollmen
 
 
 def _issue_for_passes(session: Session, actor: User, enrollments: list[Enrollment],
-                      issued: dict[int, Certificate], now: datetime) -> None:
+                      issued: dict[int, Certificate], now: datetime,
+                      center: tuple[str, str]) -> None:
+    center_name, zone_name = center
     for enrollment in enrollments:
         if enrollment.status == "passed" and enrollment.id not in issued:
-            certificate = issue_certificate(session, enrollment, now)
+            certificate = issue_certificate(session, enrollment, now, center_name=center_name,
+                                            zone_name=zone_name)
             issued[enrollment.id] = certificate
             audit.record(session, actor, "certificate_issued", "certificate", certificate.id,
                          code=certificate.code, enrollment_id=enrollment.id)
@@ -167,8 +170,9 @@ def _finalise(session: Session, actor: User, class_session: ClassSession,
     audit.record(session, actor, "roster_finalised", "class_session", class_session.id)
 
 
+@one_transaction
 def _record_once(session: Session, actor: User, class_id: int, results: list[OutcomeInput],
-                 finalise: bool, now: datetime) -> list[tuple[int, str]]:
+                 finalise: bool, now: datetime, center: tuple[str, str]) -> list[tuple[int, str]]:
     class_session = teaching_session(session, actor, class_id)
     if class_session.status == "cancelled":
         raise Conflict("This class was cancelled; it has no outcomes.")
@@ -186,51 +190,44 @@ def _record_once(session: Session, actor: User, class_id: int, results: list[Out
     for result in results:
         _apply(session, actor, class_session, on_roster[result.enrollment_id], result, in_force,
                now)
-    _issue_for_passes(session, actor, enrollments, issued, now)
+    _issue_for_passes(session, actor, enrollments, issued, now, center)
     if finalise:
         _finalise(session, actor, class_session, enrollments, now)
     session.flush()
     answer = [(c.enrollment_id, c.code) for c in _session_certificates(session, class_id)]
-    session.commit()
     return answer
 
 
 def record_outcomes(session: Session, actor: User, class_id: int, results: list[OutcomeInput],
-                    finalise: bool, now: datetime) -> list[tuple[int, str]]:
-    """Record outcomes for a class, issue one certificate per pass, optionally finalise;
-    answers every (enrollment_id, code) the session has issued."""
+                    finalise: bool, now: datetime, *, center_name: str, zone_name: str
+                    ) -> list[tuple[int, str]]:
+    """Record outcomes for a class, issue one certificate per pass (tagged with the center's
+    name, dated in its zone), optionally finalise; answers every (enrollment_id, code) the
+    session has issued. One transaction, retried once when a concurrent request won."""
+    center = (center_name, zone_name)
     try:
-        try:
-            return _record_once(session, actor, class_id, results, finalise, now)
-        except IntegrityError:
-            # A concurrent request issued first and the unique index caught it: the retry
-            # sees its certificates and adds nothing.
-            session.rollback()
-            return _record_once(session, actor, class_id, results, finalise, now)
+        return _record_once(session, actor, class_id, results, finalise, now, center)
     except IntegrityError:
-        session.rollback()
-        raise Conflict("This roster changed at the same time; try again.") from None
-    except Exception:
-        session.rollback()
-        raise
-
-
-def _config(name: str, given: str | None) -> str:
-    return given if given is not None else current_app.config[name]
+        # A concurrent request issued first and the unique index caught it: the retry
+        # sees its certificates and adds nothing.
+        try:
+            return _record_once(session, actor, class_id, results, finalise, now, center)
+        except IntegrityError:
+            raise Conflict("This roster changed at the same time; try again.") from None
 
 
 def issue_certificate(session: Session, enrollment: Enrollment, now: datetime, *,
-                      center_name: str | None = None, zone_name: str | None = None) -> Certificate:
+                      center_name: str, zone_name: str) -> Certificate:
     """A new certificate for a passing enrollment, snapshotting the course (no commit)."""
     class_session, learner = enrollment.session, enrollment.learner
     course = class_session.course
-    issued_on = local_date(class_session.starts_at, _config("CENTER_TIMEZONE", zone_name))
+    issued_on = local_date(class_session.starts_at, zone_name)
     certificate = Certificate(
         code=generate_code(), holder_id=learner.id, holder_name=learner.full_name,
         course_id=course.id, course_code=course.code, course_title=course.title,
         course_family=course.family, level=course.level, topics_mask=course.topics_mask,
         guidelines_mask=course.guidelines_mask,
-        training_center=_config("CENTER_NAME", center_name),
+        training_center=center_name,
         session_id=class_session.id, enrollment_id=enrollment.id,
         instructor_id=class_session.instructor_id,
         instructor_name=class_session.instructor.full_name, issued_on=issued_on,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import Session
 
@@ -15,20 +15,20 @@ from app.models.base import utcnow
 INVITE_KINDS = ("enrollment_confirmed", "waitlist_promoted")
 
 
-def invite_attachments(session: Session, notification: Notification) -> list[tuple[str, str, bytes]]:
+def invite_attachments(session: Session, notification: Notification,
+                       config: Mapping) -> list[tuple[str, str, bytes]]:
     """[("class.ics", "text/calendar", bytes)] for a seat-giving mail; [] for any other."""
     if notification.kind not in INVITE_KINDS or notification.subject_type != "enrollment":
         return []
     enrollment = session.get(Enrollment, notification.subject_id)
     if enrollment is None:
         return []
-    return [("class.ics", "text/calendar", class_invite(enrollment))]
+    return [("class.ics", "text/calendar", class_invite(enrollment, config))]
 
 
-def class_invite(enrollment: Enrollment) -> bytes:
+def class_invite(enrollment: Enrollment, config: Mapping) -> bytes:
     """An iCalendar event for the enrollment's class, the same UID every time it is sent."""
     class_session = enrollment.session
-    config = current_app.config
     host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "lifeline.local"
     calendar = Calendar()
     calendar.add("prodid", f"-//{config['CENTER_NAME']}//Lifeline//EN")

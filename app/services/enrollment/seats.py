@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
+from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES
 from app.services import audit, notifications
-from app.services.clock import local_moment
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
@@ -89,24 +88,21 @@ def _locked_class_session(session: Session, class_id: int) -> ClassSession | Non
     )
 
 
+@one_transaction
 def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enrollment:
-    """Enroll a learner in a seat, or waitlist them when the class is full; commits."""
+    """Enroll a learner in a seat, or waitlist them when the class is full."""
     require_id(class_id, "No class session has this id.")
     take_write_lock(session)
     class_session = _locked_class_session(session, class_id)
-    try:
-        if class_session is None:
-            raise NotFound("No class session has this id.")
-        if class_session.status == "cancelled":
-            raise SessionCancelled()
-        if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
-                or now >= class_session.starts_at):
-            raise EnrollmentClosed()
-        if active_enrollment(session, learner.id, class_id) is not None:
-            raise AlreadyEnrolled()
-    except Exception:
-        session.rollback()
-        raise
+    if class_session is None:
+        raise NotFound("No class session has this id.")
+    if class_session.status == "cancelled":
+        raise SessionCancelled()
+    if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
+            or now >= class_session.starts_at):
+        raise EnrollmentClosed()
+    if active_enrollment(session, learner.id, class_id) is not None:
+        raise AlreadyEnrolled()
     status = "enrolled" if claim_seat(session, class_id) else "waitlisted"
     enrollment = Enrollment(learner_id=learner.id, session_id=class_id, status=status,
                             created_at=now, updated_at=now)
@@ -114,7 +110,6 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enr
     try:
         session.flush()
     except IntegrityError as error:  # a second request of the same learner won the race
-        session.rollback()
         raise AlreadyEnrolled() from error
     enrollment.learner = learner
     enrollment.session = class_session
@@ -126,7 +121,6 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enr
         _notify(session, "waitlist_joined", enrollment, context)
     audit.record(session, learner, f"enrollment.{status}", "enrollment", enrollment.id,
                  session_id=class_id, learner=learner.email)
-    session.commit()
     return enrollment
 
 
@@ -139,31 +133,27 @@ def active_enrollment(session: Session, learner_id: int, class_id: int) -> Enrol
     )
 
 
+@one_transaction
 def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
                       now: datetime) -> Enrollment:
     """Cancel an enrollment (its learner before the start, or an admin); the freed seat goes
-    to the first waitlisted learner in the same transaction; commits."""
+    to the first waitlisted learner in the same transaction."""
     require_id(enrollment_id, "No enrollment of yours has this id.")
     take_write_lock(session)
     enrollment = session.get(Enrollment, enrollment_id)
     is_admin = actor.has_role("admin")
-    try:
-        if enrollment is None or (not is_admin and enrollment.learner_id != actor.id):
-            raise NotFound("No enrollment of yours has this id.")
-        class_session = _locked_class_session(session, enrollment.session_id)
-        enrollment = session.scalar(
-            select(Enrollment).where(Enrollment.id == enrollment_id)
-            .with_for_update(of=Enrollment).execution_options(populate_existing=True))
-        if enrollment.status == "cancelled":
-            session.rollback()
-            return enrollment
-        if enrollment.status in OUTCOMES:
-            raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
-        if not is_admin and now >= class_session.starts_at:
-            raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
-    except Exception:
-        session.rollback()
-        raise
+    if enrollment is None or (not is_admin and enrollment.learner_id != actor.id):
+        raise NotFound("No enrollment of yours has this id.")
+    class_session = _locked_class_session(session, enrollment.session_id)
+    enrollment = session.scalar(
+        select(Enrollment).where(Enrollment.id == enrollment_id)
+        .with_for_update(of=Enrollment).execution_options(populate_existing=True))
+    if enrollment.status == "cancelled":
+        return enrollment
+    if enrollment.status in OUTCOMES:
+        raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
+    if not is_admin and now >= class_session.starts_at:
+        raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
     held_seat = enrollment.status == "enrolled"
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now
@@ -177,7 +167,6 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
                  by_admin=is_admin and actor.id != enrollment.learner_id)
     if held_seat:
         promote_from_waitlist(session, class_session, now)
-    session.commit()
     return enrollment
 
 
@@ -246,9 +235,6 @@ def mail_context(enrollment: Enrollment) -> dict:
     """What the enrollment e-mails show, as JSON-ready values."""
     class_session = enrollment.session
     course = class_session.course
-    zone = current_app.config["CENTER_TIMEZONE"] if has_app_context() else "UTC"
-    starts_local = local_moment(class_session.starts_at, zone)
-    ends_local = local_moment(class_session.ends_at, zone)
     return {
         "enrollment_id": enrollment.id,
         "session_id": class_session.id,
@@ -257,8 +243,6 @@ def mail_context(enrollment: Enrollment) -> dict:
         "course_title": course.title,
         "starts_at": class_session.starts_at.isoformat(),
         "ends_at": class_session.ends_at.isoformat(),
-        "starts_local": starts_local.strftime("%A %B %-d, %Y, %-I:%M %p ") + starts_local.tzname(),
-        "ends_local": ends_local.strftime("%-I:%M %p ") + ends_local.tzname(),
         "location": class_session.location,
         "instructor_name": class_session.instructor.full_name,
     }

@@ -1,15 +1,8 @@
-"""The outbox and its mail: enqueue in the caller's transaction, deliver once, staff view."""
+"""The outbox and its mail: rows enqueued in the caller's transaction, the staff view of them.
+Delivery (claim, send once, record) is `notifications.delivery`, which only workers call."""
 
 from app.services.notifications.admin import list_notifications, retry, status_counts
-from app.services.notifications.outbox import (
-    DeliveryPolicy,
-    claim,
-    deliver,
-    deliver_due,
-    enqueue,
-    nudge_after_commit,
-    set_dispatcher,
-)
+from app.services.notifications.outbox import committed_notification_ids, enqueue, nudge_after_commit
 
-__all__ = ["DeliveryPolicy", "claim", "deliver", "deliver_due", "enqueue", "list_notifications",
-           "nudge_after_commit", "retry", "set_dispatcher", "status_counts"]
+__all__ = ["committed_notification_ids", "enqueue", "list_notifications", "nudge_after_commit",
+           "retry", "status_counts"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import Notification, User
 from app.models.vocab import NOTIFICATION_KINDS, NOTIFICATION_STATUSES
 from app.services import audit
@@ -37,6 +38,7 @@ def status_counts(session: Session) -> dict[str, int]:
     return counts
 
 
+@one_transaction
 def retry(session: Session, actor: User, notification_id: int, now: datetime) -> Notification:
     """Put a failed row back in the queue: pending, due now (the periodic re-queue sends it)."""
     notification = session.get(Notification, notification_id)
@@ -50,5 +52,4 @@ def retry(session: Session, actor: User, notification_id: int, now: datetime) ->
     audit.record(session, actor, "notification.retried", "notification", notification.id,
                  kind=notification.kind, recipient=notification.recipient_email,
                  last_error=notification.last_error)
-    session.commit()
     return notification

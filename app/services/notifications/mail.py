@@ -1,44 +1,36 @@
 """Composing outbox e-mails from templates, and the two ways of sending them (SMTP, files).
 
-A notification of kind K renders `templates/email/K.subject.txt`, `K.txt` and `K.html` with its
-`context` plus the common keys (recipient, center, links). Kinds may add attachments or
-extra context through builders imported lazily, so a missing optional module never breaks
-sending the other kinds.
+A notification of kind K renders `templates/email/K.subject.txt`, `K.txt` and `K.html` (from
+the Jinja environment the edge passes in) with its `context` plus the common keys (recipient,
+center, links, class times in the center's zone). What a kind adds or attaches is in
+`kinds.MAIL_KINDS`.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.models.base import utcnow
+from app.services.clock import local_moment
+from app.services.notifications.kinds import MAIL_KINDS, MailKind
 
 log = logging.getLogger(__name__)
 
-# kind -> "module:function" with signature (session, notification) -> [(filename, mimetype, bytes)]
-ATTACHMENT_BUILDERS = {
-    "enrollment_confirmed": "app.services.enrollment.calendar_invites:invite_attachments",
-    "waitlist_promoted": "app.services.enrollment.calendar_invites:invite_attachments",
-    "certificate_issued": "app.services.certificates.cards:card_attachments",
-}
-# kind -> "module:function" with signature (session, notification, config) -> dict of extra keys
-CONTEXT_BUILDERS = {
-    "renewal_reminder": "app.services.reminders.message:mail_context",
-}
 UNSUBSCRIBE_SALT = "lifeline-unsubscribe-reminders"
 SMTP_TIMEOUT_SECONDS = 30
 
@@ -62,20 +54,6 @@ def unsubscribe_url(user_id: int, config: Mapping) -> str:
     return f"{config['PUBLIC_BASE_URL']}/mail/unsubscribe/{unsubscribe_token(user_id, config['SECRET_KEY'])}"
 
 
-def _builder(spec: str | None) -> Callable | None:
-    """Import "module:function" on demand; None when the module is not written yet."""
-    if spec is None:
-        return None
-    module_name, function_name = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return None
-    return getattr(module, function_name, None)
-
-
 def template_context(session: Session, notification: Notification, config: Mapping) -> dict:
     """Everything the templates of a notification see."""
     recipient = notification.recipient
@@ -89,25 +67,37 @@ def template_context(session: Session, notification: Notification, config: Mappi
         if notification.recipient_id else None,
         notification=notification,
     )
-    kind_context = _builder(CONTEXT_BUILDERS.get(notification.kind))
+    context.update(_class_times(context, config["CENTER_TIMEZONE"]))
+    kind_context = MAIL_KINDS.get(notification.kind, MailKind()).context
     if kind_context is not None:
         context.update(kind_context(session, notification, config))
     return context
 
 
-def render(kind: str, context: dict) -> tuple[str, str, str]:
+def _class_times(context: Mapping, zone_name: str) -> dict:
+    """A class's start and end (stored in UTC in the row) as the center's wall-clock time."""
+    if "starts_at" not in context or "ends_at" not in context:
+        return {}
+    starts = local_moment(datetime.fromisoformat(context["starts_at"]), zone_name)
+    ends = local_moment(datetime.fromisoformat(context["ends_at"]), zone_name)
+    return {"starts_local": starts.strftime("%A %B %-d, %Y, %-I:%M %p ") + starts.tzname(),
+            "ends_local": ends.strftime("%-I:%M %p ") + ends.tzname()}
+
+
+def render(templates: Environment, kind: str, context: dict) -> tuple[str, str, str]:
     """(subject, text body, HTML body) of a kind's templates."""
-    env = current_app.jinja_env
+    env = templates
     subject = env.get_template(f"email/{kind}.subject.txt").render(context)
     text = env.get_template(f"email/{kind}.txt").render(context)
     html = env.get_template(f"email/{kind}.html").render(context)
     return " ".join(subject.split()), text, html
 
 
-def compose(session: Session, notification: Notification, config: Mapping) -> EmailMessage:
+def compose(session: Session, notification: Notification, config: Mapping,
+            templates: Environment) -> EmailMessage:
     """The complete message of a notification: text + HTML, unsubscribe headers, attachments."""
     context = template_context(session, notification, config)
-    subject, text, html = render(notification.kind, context)
+    subject, text, html = render(templates, notification.kind, context)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
@@ -123,9 +113,9 @@ def compose(session: Session, notification: Notification, config: Mapping) -> Em
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    attachments = _builder(ATTACHMENT_BUILDERS.get(notification.kind))
+    attachments = MAIL_KINDS.get(notification.kind, MailKind()).attachments
     if attachments is not None:
-        for filename, mimetype, content in attachments(session, notification):
+        for filename, mimetype, content in attachments(session, notification, config):
             maintype, _, subtype = mimetype.partition("/")
             message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message

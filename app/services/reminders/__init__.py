@@ -2,7 +2,6 @@
 
 from app.services.reminders.sweep import (
     SweepSummary,
-    center_today,
     due_query,
     opt_out,
     stale_reason,
@@ -11,5 +10,5 @@ from app.services.reminders.sweep import (
     window_ranges,
 )
 
-__all__ = ["SweepSummary", "center_today", "due_query", "opt_out", "stale_reason", "sweep",
+__all__ = ["SweepSummary", "due_query", "opt_out", "stale_reason", "sweep",
            "window_for", "window_ranges"]

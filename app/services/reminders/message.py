@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
 from app.services.catalog.requirements import covers_sql
-from app.services.clock import local_moment
-from app.services.reminders.sweep import center_today
+from app.services.clock import local_date, local_moment
 
 
 def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
@@ -34,7 +33,7 @@ def mail_context(session: Session, notification: Notification, config: Mapping) 
     """What a reminder e-mail shows: the certificate, its expiry, and sessions that renew it."""
     certificate = session.get(Certificate, notification.certificate_id)
     now = utcnow()
-    today = center_today(now, config["CENTER_TIMEZONE"])
+    today = local_date(now, config["CENTER_TIMEZONE"])
     expiry = certificate.expires_on
     sessions = [
         {"title": class_session.course.title,

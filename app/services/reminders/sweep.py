@@ -32,11 +32,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from app.database import one_transaction
 from app.models import Certificate, ClassSession, Course, Enrollment, Notification, User
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.catalog.requirements import covers_sql
-from app.services.clock import day_start_utc, local_date
+from app.services.clock import day_start_utc
 
 KIND = "renewal_reminder"
 SKIP_REASONS = ("already_sent", "revoked", "replaced", "inactive", "opted_out", "renewed",
@@ -86,11 +87,6 @@ def window_for(days_left: int, windows: Iterable[int]) -> int | None:
     """The window due when `days_left` days are left (None when none is)."""
     covering = [window for window in windows if window >= days_left >= 0]
     return min(covering) if covering else None
-
-
-def center_today(now: datetime, zone_name: str) -> date:
-    """The date it is in the center's time zone at a UTC moment."""
-    return local_date(now, zone_name)
 
 
 def _covers(level_column, topics_column):
@@ -259,6 +255,7 @@ def stale_reason(session: Session, notification: Notification, today: date) -> s
     return None
 
 
+@one_transaction
 def opt_out(session: Session, user_id: int) -> User | None:
     """Turn off renewal reminders for a user (from the one-click link); commits."""
     user = session.get(User, user_id)
@@ -267,5 +264,4 @@ def opt_out(session: Session, user_id: int) -> User | None:
     if not user.reminders_opt_out:
         user.reminders_opt_out = True
         audit.record(session, None, "reminders_opt_out", "user", user.id, via="unsubscribe_link")
-        session.commit()
     return user

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import ClassSession, Course, InstructorAuthorisation, User
 from app.services import audit, notifications
 from app.services.clock import local_date
 from app.services.errors import Invalid, NotFound
 
 REMINDER_DAYS_BEFORE_LAPSE = 60
-DEFAULT_ZONE = "America/New_York"
 
 
 @dataclass(frozen=True)
@@ -26,16 +25,6 @@ class AssignmentCheck:
     message: str
 
 
-def center_zone_name() -> str:
-    """The center's time zone from the app's configuration."""
-    if has_app_context():
-        return current_app.config.get("CENTER_TIMEZONE", DEFAULT_ZONE)
-    return DEFAULT_ZONE
-
-
-def class_day(starts_at: datetime) -> date:
-    """The calendar day of a class in the center's time zone."""
-    return local_date(starts_at, center_zone_name())
 
 
 def authorisation_for(session: Session, instructor: User, family: str) -> InstructorAuthorisation | None:
@@ -57,20 +46,24 @@ def check_assignment(session: Session, instructor: User, family: str, day: date)
     return AssignmentCheck("current", f"Authorised for {family} until {record.expires_on.isoformat()}.")
 
 
-def require_not_lapsed(session: Session, instructor: User, course: Course, starts_at: datetime) -> None:
+def require_not_lapsed(session: Session, instructor: User, course: Course, starts_at: datetime,
+                       *, zone_name: str) -> None:
     """Refuse (422 invalid) an instructor whose authorisation for the course family has lapsed
-    by the class day; no record at all is allowed (the schedule page flags it)."""
-    verdict = check_assignment(session, instructor, course.family, class_day(starts_at))
+    by the class day (in the center's zone); no record at all is allowed (the schedule page
+    flags it)."""
+    verdict = check_assignment(session, instructor, course.family,
+                               local_date(starts_at, zone_name))
     if verdict.status == "lapsed":
         raise Invalid.field("instructor_email", verdict.message)
 
 
-def schedule_flags(session: Session, class_sessions: list[ClassSession]) -> dict[int, AssignmentCheck]:
+def schedule_flags(session: Session, class_sessions: list[ClassSession], zone_name: str
+                   ) -> dict[int, AssignmentCheck]:
     """For a schedule listing: each session whose instructor is not currently authorised."""
     flags = {}
     for class_session in class_sessions:
         verdict = check_assignment(session, class_session.instructor, class_session.course.family,
-                                   class_day(class_session.starts_at))
+                                   local_date(class_session.starts_at, zone_name))
         if verdict.status != "current":
             flags[class_session.id] = verdict
     return flags
@@ -82,6 +75,7 @@ def list_for(session: Session, instructor: User) -> list[InstructorAuthorisation
                                 .order_by(InstructorAuthorisation.family)))
 
 
+@one_transaction
 def set_authorisation(session: Session, actor: User, instructor: User, family: str,
                       expires_on: date) -> InstructorAuthorisation:
     """Record or renew an instructor's authorisation for a course family."""
@@ -100,10 +94,10 @@ def set_authorisation(session: Session, actor: User, instructor: User, family: s
     session.flush()
     audit.record(session, actor, "authorisation.set", "user", instructor.id, family=family,
                  expires_on=expires_on.isoformat(), previous=previous)
-    session.commit()
     return record
 
 
+@one_transaction
 def remove_authorisation(session: Session, actor: User, authorisation_id: int) -> None:
     """Delete an authorisation entered by mistake (the audit log keeps what it said)."""
     record = session.get(InstructorAuthorisation, authorisation_id)
@@ -112,9 +106,9 @@ def remove_authorisation(session: Session, actor: User, authorisation_id: int) -
     audit.record(session, actor, "authorisation.removed", "user", record.instructor_id,
                  family=record.family, expires_on=record.expires_on.isoformat())
     session.delete(record)
-    session.commit()
 
 
+@one_transaction
 def set_instructor_number(session: Session, actor: User, instructor: User, number: str | None) -> None:
     """Record the instructor's number with the awarding body."""
     number = (number or "").strip() or None
@@ -123,9 +117,9 @@ def set_instructor_number(session: Session, actor: User, instructor: User, numbe
     audit.record(session, actor, "instructor_number.set", "user", instructor.id,
                  number=number, previous=instructor.instructor_number)
     instructor.instructor_number = number
-    session.commit()
 
 
+@one_transaction
 def queue_lapse_reminders(session: Session, today: date) -> int:
     """Queue one reminder per authorisation lapsing within 60 days (once per expiry date);
     answers how many were queued. An authorisation already lapsed gets none."""
@@ -145,7 +139,6 @@ def queue_lapse_reminders(session: Session, today: date) -> int:
                      "days_left": (record.expires_on - today).days},
             subject=("user", instructor.id))
         queued += added is not None
-    session.commit()
     return queued
 
 

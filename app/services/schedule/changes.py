@@ -4,12 +4,12 @@ transaction with its mail and audit trail."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit, enrollment, notifications
 from app.services.catalog.requirements import covers, covers_sql
@@ -22,20 +22,7 @@ CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enr
 MAX_SERIES = 26
 
 
-def one_transaction(use_case):
-    """Roll the transaction back when the use case refuses, so no half-change or lock lingers."""
-
-    @wraps(use_case)
-    def run(session: Session, *args, **kwargs):
-        try:
-            return use_case(session, *args, **kwargs)
-        except Exception:
-            session.rollback()
-            raise
-
-    return run
-
-
+@one_transaction
 def schedule_weekly_series(session: Session, actor: User, *, course: Course, instructor: User,
                            starts_at: datetime, ends_at: datetime, location: str, capacity: int,
                            weeks: int, zone_name: str) -> list[ClassSession]:
@@ -49,10 +36,11 @@ def schedule_weekly_series(session: Session, actor: User, *, course: Course, ins
               (local_end + timedelta(weeks=n)).replace(tzinfo=zone).astimezone(ends_at.tzinfo))
              for n in range(weeks)]
     for start, _ in times:
-        authorisations.require_not_lapsed(session, instructor, course, start)
+        authorisations.require_not_lapsed(session, instructor, course, start, zone_name=zone_name)
     return [scheduling.schedule_session(session, actor, course=course, instructor=instructor,
                                         starts_at=start, ends_at=end, location=location,
-                                        capacity=capacity) for start, end in times]
+                                        capacity=capacity, zone_name=zone_name)
+            for start, end in times]
 
 
 def _check_changes(class_session: ClassSession, changes: dict) -> dict:
@@ -95,7 +83,7 @@ def _apply_times(class_session: ClassSession, wanted: dict) -> None:
 
 @one_transaction
 def update_session(session: Session, actor: User, class_session: ClassSession, changes: dict,
-                   now: datetime) -> ClassSession:
+                   now: datetime, *, zone_name: str) -> ClassSession:
     """Change capacity, instructor, place or times; raising the capacity promotes from the
     waitlist in order, and enrolled learners are mailed a new time or place. Commits."""
     enrollment.take_write_lock(session)
@@ -106,14 +94,15 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
     instructor = wanted.get("instructor", class_session.instructor)
     if {"instructor", "starts_at"} & set(wanted):
         authorisations.require_not_lapsed(session, instructor, class_session.course,
-                                          wanted.get("starts_at", class_session.starts_at))
-    before = _describe(class_session)
+                                          wanted.get("starts_at", class_session.starts_at),
+                                          zone_name=zone_name)
+    before = _describe(class_session, zone_name)
     _apply_times(class_session, wanted)
     for name in ("capacity", "instructor", "location"):
         if name in wanted:
             setattr(class_session, name, wanted[name])
     session.flush()
-    after = _describe(class_session)
+    after = _describe(class_session, zone_name)
     changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     event = audit.record(session, actor, "session.updated", "class_session", class_session.id,
                          changes=changed)
@@ -122,20 +111,18 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
         _mail_change(session, class_session, event.id, changed)
     if "capacity" in changed:
         enrollment.promote_from_waitlist(session, class_session, now)
-    session.commit()
     return class_session
 
 
-def when_text(class_session: ClassSession) -> str:
+def when_text(class_session: ClassSession, zone: str) -> str:
     """The class's time as mail shows it, in the center's time zone."""
-    zone = authorisations.center_zone_name()
     starts, ends = local_moment(class_session.starts_at, zone), local_moment(class_session.ends_at, zone)
     return (starts.strftime("%A %B %-d, %Y, %-I:%M %p") + " to "
             + ends.strftime("%-I:%M %p ") + ends.tzname())
 
 
-def _describe(class_session: ClassSession) -> dict:
-    return {"when": when_text(class_session),
+def _describe(class_session: ClassSession, zone_name: str) -> dict:
+    return {"when": when_text(class_session, zone_name),
             "location": class_session.location, "capacity": class_session.capacity,
             "instructor": class_session.instructor.full_name,
             "enrollment_closes_at": class_session.enrollment_closes_at.isoformat()}
@@ -189,7 +176,6 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
     class_session.status, class_session.cancel_reason = "cancelled", reason
     audit.record(session, actor, "session.cancelled", "class_session", class_session.id,
                  reason=reason, learners_notified=len(affected))
-    session.commit()
     return class_session
 
 
@@ -229,7 +215,7 @@ def _checked_transfer(session: Session, enrollment_id: int, target_id: int,
 
 @one_transaction
 def transfer_enrollment(session: Session, actor: User, enrollment_id: int, target_id: int,
-                        now: datetime) -> Enrollment:
+                        now: datetime, *, zone_name: str) -> Enrollment:
     """Move a learner to another session serving the same requirement, in one transaction:
     the old seat is freed and its waitlist promoted, the new session enrolls or waitlists
     them, and one mail says what changed. Answers the new enrollment."""
@@ -248,8 +234,8 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     context = enrollment.mail_context(new) | {
         "learner_name": old.learner.full_name, "status": status,
         "waitlist_position": enrollment.waitlist_position(session, new),
-        "from_course_title": source.course.title, "from_when": when_text(source),
-        "from_location": source.location, "to_when": when_text(target)}
+        "from_course_title": source.course.title, "from_when": when_text(source, zone_name),
+        "from_location": source.location, "to_when": when_text(target, zone_name)}
     notifications.enqueue(session, kind="enrollment_transferred", recipient=old.learner,
                           event_key=f"enrollment_transferred:{old.id}", context=context,
                           subject=("enrollment", new.id))
@@ -258,7 +244,6 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
                  from_enrollment=old.id, status=status)
     if held_seat:
         enrollment.promote_from_waitlist(session, source, now)
-    session.commit()
     return new
 
 

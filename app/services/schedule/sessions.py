@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.database import one_transaction
 from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit
+from app.services.accounts.users import user_by_email
 from app.services.clock import day_start_utc
 from app.services.errors import Invalid, NotFound
 from app.services.schedule import authorisations
@@ -83,15 +85,16 @@ def get_session(session: Session, class_id: int) -> ClassSession:
 
 
 def instructor_by_email(session: Session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(session, email)
     if user is None or not user.active or not user.has_role("instructor"):
         raise Invalid.field("instructor_email", "No active instructor has this e-mail address.")
     return user
 
 
+@one_transaction
 def schedule_session(session: Session, actor: User | None, *, course: Course, instructor: User,
                      starts_at: datetime, ends_at: datetime, location: str, capacity: int,
-                     enrollment_closes_at: datetime | None = None) -> ClassSession:
+                     zone_name: str, enrollment_closes_at: datetime | None = None) -> ClassSession:
     """Put a class on the schedule; the cut-off defaults to the start."""
     if ends_at <= starts_at:
         raise Invalid.field("ends_at", "The class must end after it starts.")
@@ -100,7 +103,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
         raise Invalid.field("enrollment_closes_at", "Enrollment must close by the start.")
     if not course.active:
         raise Invalid.field("course", "This course is no longer offered.")
-    authorisations.require_not_lapsed(session, instructor, course, starts_at)
+    authorisations.require_not_lapsed(session, instructor, course, starts_at, zone_name=zone_name)
     class_session = ClassSession(
         course=course, instructor=instructor, starts_at=starts_at, ends_at=ends_at,
         location=location, capacity=capacity, seats_taken=0, enrollment_closes_at=closes_at,
@@ -110,5 +113,4 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
     session.flush()
     audit.record(session, actor, "session.scheduled", "class_session", class_session.id,
                  course=course.code, starts_at=starts_at.isoformat(), instructor=instructor.email)
-    session.commit()
     return class_session

@@ -16,6 +16,7 @@ from sqlalchemy import Integer, String, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
+from app.database import one_transaction
 from app.models import Certificate, VerificationLog
 from app.models.base import UTCDateTime
 from app.services.catalog import requirements
@@ -259,13 +260,13 @@ def judge(lookup: Lookup, requirement: Requirement | None, today: date) -> Verif
     return answer
 
 
+@one_transaction
 def verify_codes(session: Session, texts: Sequence[str], requirement: Requirement | None, *,
                  today: date, now: datetime, channel: str, caller: Caller) -> list[Verification]:
     """Verify many codes at once (one query, one log insert), answers in the order sent."""
     lookups = find_many(session, texts)
     answers = [judge(lookup, requirement, today) for lookup in lookups]
     log_lookups(session, lookups, today=today, now=now, channel=channel, caller=caller)
-    session.commit()
     return answers
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from app.database import one_transaction
 from app.models import Certificate, User, WatchListEntry
 from app.services import verification
 from app.services.catalog import requirements
@@ -90,6 +91,7 @@ def _employee_name(given: str) -> str:
     return name
 
 
+@one_transaction
 def save(session: Session, employer: User, items: Sequence[tuple[str, str]], *, today: date,
          now: datetime) -> list[SaveResult]:
     """Save certificates, each given by its code with the employee's name, to the employer's
@@ -119,7 +121,6 @@ def save(session: Session, employer: User, items: Sequence[tuple[str, str]], *, 
                                    certificate_id=answer.certificate_id, employee_name=name,
                                    added_by_id=employer.id, created_at=now))
         results.append(SaveResult(answer.code, "saved"))
-    session.commit()
     return results
 
 
@@ -135,13 +136,13 @@ def add(session: Session, employer: User, code: str, employee_name: str, *, toda
         raise Conflict("This certificate is already on your watch list.")
 
 
+@one_transaction
 def remove(session: Session, employer: User, entry_id: int) -> None:
     """Take an entry off the employer's own watch list (another organisation's is not found)."""
     entry = session.get(WatchListEntry, entry_id)
     if entry is None or entry.organisation_id != _organisation_of(employer):
         raise NotFound("No such watch-list entry.")
     session.delete(entry)
-    session.commit()
 
 
 def _renewals(session: Session, certificates: list[Certificate],

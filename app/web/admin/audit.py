@@ -2,12 +2,13 @@
 
 from flask import render_template, request
 
+from app.center import center_zone
 from app.extensions import db
 from app.forms.admin import AuditFilterForm
 from app.services import audit as audit_log
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import page_number, zone_name
+from app.web.admin.common import page_number
 
 
 @bp.get("/audit")
@@ -22,7 +23,7 @@ def audit_events():
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data)
     page = page_number()
-    events, more = audit_log.search_events(db.session, criteria, zone_name(), page)
+    events, more = audit_log.search_events(db.session, criteria, center_zone(), page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, events=events, page=page, more=more,
                            arguments=arguments)

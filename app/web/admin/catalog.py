@@ -55,7 +55,6 @@ def edit_course(course_id: int):
     try:
         catalog.update_course(db.session, current_user, course, form.course_fields())
     except Conflict as refusal:
-        db.session.rollback()
         form.code.errors.append(refusal.message)
         return render_template("admin/course_form.html", form=form, course=course), 409
     flash(f"Course {course.code} saved. Issued certificates keep their own details.", "success")

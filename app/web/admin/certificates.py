@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.center import center_today
 from app.extensions import db
 from app.forms.admin import CertificateSearchForm, ReissueForm, RevokeForm
 from app.forms.instructor import ExternalCardForm
@@ -13,7 +14,8 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.records import search as records_search
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import flash_form_errors, page_number, refusal_text, today
+from app.web.admin.common import flash_form_errors, page_number
+from app.web.refusals import flash_refusal
 
 CERTIFICATE_REFUSALS = (Conflict, Invalid)
 
@@ -29,16 +31,16 @@ def certificates():
         issued_to=None if form.issued_to.errors else form.issued_to.data,
         status=form.status.data or "")
     page = page_number()
-    rows, more = records_search.search_certificates(db.session, criteria, today(), page)
+    rows, more = records_search.search_certificates(db.session, criteria, center_today(), page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("admin/certificates.html", form=form, certificates=rows, today=today(),
+    return render_template("admin/certificates.html", form=form, certificates=rows, today=center_today(),
                            page=page, more=more, arguments=arguments)
 
 
 @bp.get("/certificates/<int:certificate_id>")
 @role_required("admin")
 def certificate_page(certificate_id: int):
-    record = records_search.certificate_record(db.session, certificate_id, today())
+    record = records_search.certificate_record(db.session, certificate_id, center_today())
     return render_template("admin/certificate.html", record=record, revoke_form=RevokeForm(),
                            reissue_form=ReissueForm(data={"holder_name": record.certificate.holder_name}),
                            card_form=ExternalCardForm(data={
@@ -69,8 +71,7 @@ def revoke(certificate_id: int):
         changes.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
         flash(f"{certificate.code} revoked; verification now says so, and the holder is e-mailed.", "success")
     except CERTIFICATE_REFUSALS as refusal:
-        db.session.rollback()
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
     return back_to(certificate_id)
 
 
@@ -86,8 +87,7 @@ def reissue(certificate_id: int):
         replacement = changes.reissue_certificate(db.session, current_user, certificate,
                                                         form.holder_name.data, utcnow())
     except CERTIFICATE_REFUSALS as refusal:
-        db.session.rollback()
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
         return back_to(certificate_id)
     flash(f"Reissued as {replacement.code}; {certificate.code} is revoked and linked to it.", "success")
     return back_to(replacement.id)

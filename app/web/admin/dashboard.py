@@ -2,17 +2,17 @@
 
 from flask import render_template
 
+from app.center import center_zone
 from app.extensions import db
 from app.services import audit as audit_log
 from app.services import notifications
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import zone_name
 
 
 @bp.get("/")
 @role_required("admin")
 def index():
     counts = notifications.status_counts(db.session)
-    recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), zone_name())
+    recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), center_zone())
     return render_template("admin/index.html", outbox_counts=counts, recent=recent[:10])

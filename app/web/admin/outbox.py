@@ -11,6 +11,7 @@ from app.services.errors import Conflict
 from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import page_number
+from app.web.refusals import flash_refusal
 
 
 @bp.get("/outbox")
@@ -37,5 +38,5 @@ def retry_notification(notification_id: int):
             notifications.retry(db.session, current_user, notification_id, utcnow())
             flash("Queued again: the worker sends it shortly.", "success")
         except Conflict as refusal:
-            flash(refusal.message, "error")
+            flash_refusal(refusal)
     return redirect(url_for("admin.outbox", status="failed"))

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.center import center_today, center_zone, to_local, to_utc
 from app.extensions import db
 from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
 from app.models import ClassSession, Course, User
@@ -16,7 +17,8 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import flash_form_errors, refusal_text, to_local, to_utc, today, zone_name
+from app.web.admin.common import flash_form_errors
+from app.web.refusals import flash_refusal
 
 
 def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
@@ -30,10 +32,10 @@ def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
 @bp.get("/sessions")
 @role_required("admin")
 def sessions():
-    since = day_start_utc(today() - timedelta(days=1), zone_name())
+    since = day_start_utc(center_today() - timedelta(days=1), center_zone())
     rows = schedule.schedule_listing(db.session, since)
     return render_template("admin/sessions.html", sessions=rows,
-                           flags=authorisations.schedule_flags(db.session, rows),
+                           flags=authorisations.schedule_flags(db.session, rows, center_zone()),
                            waitlists=schedule.waitlist_lengths(db.session, [s.id for s in rows]))
 
 
@@ -53,10 +55,9 @@ def new_session():
             db.session, current_user, course=course, instructor=instructor, starts_at=starts,
             ends_at=starts + timedelta(minutes=form.duration_minutes.data or course.duration_minutes),
             location=form.location.data.strip(), capacity=form.capacity.data or course.default_capacity,
-            weeks=form.weeks.data, zone_name=zone_name())
+            weeks=form.weeks.data, zone_name=center_zone())
     except Invalid as refusal:
-        db.session.rollback()
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
         return render_template("admin/session_new.html", form=form), 422
     flash(f"Scheduled {len(created)} session{'s' if len(created) != 1 else ''} of {course.code}.", "success")
     return redirect(url_for("admin.sessions"))
@@ -88,7 +89,7 @@ def render_session(class_session: ClassSession, change_form=None, status: int = 
     return render_template(
         "admin/session.html", class_session=class_session, enrollments=enrollments,
         positions=enrollment.waitlist_positions(db.session, enrollments),
-        flag=authorisations.schedule_flags(db.session, [class_session]).get(class_session.id),
+        flag=authorisations.schedule_flags(db.session, [class_session], center_zone()).get(class_session.id),
         change_form=change_form or change_form_for(class_session),
         cancel_form=CancelSessionForm(), transfer_form=transfer_form), status
 
@@ -113,10 +114,10 @@ def change_session(class_id: int):
                **{name: to_utc(getattr(form, name).data)
                   for name in ("starts_at", "ends_at", "enrollment_closes_at")}}
     try:
-        schedule.update_session(db.session, current_user, class_session, changes, utcnow())
+        schedule.update_session(db.session, current_user, class_session, changes, utcnow(),
+                                zone_name=center_zone())
     except (Invalid, Conflict) as refusal:
-        db.session.rollback()
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
         return render_session(get_session(class_id), form, refusal.status)
     flash("Session saved. Learners affected by the change are e-mailed.", "success")
     return redirect(url_for("admin.session_page", class_id=class_id))
@@ -133,7 +134,7 @@ def cancel_session(class_id: int):
     try:
         schedule.cancel_session(db.session, current_user, class_session, form.reason.data, utcnow())
     except (Invalid, Conflict) as refusal:
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
         return render_session(class_session, status=refusal.status)
     flash("Session cancelled. Every enrolled and waitlisted learner is e-mailed once.", "success")
     return redirect(url_for("admin.session_page", class_id=class_id))

@@ -3,6 +3,7 @@
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from app.center import center_zone
 from app.extensions import db
 from app.forms.admin import TransferForm
 from app.models import Enrollment
@@ -11,7 +12,7 @@ from app.services import schedule
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import refusal_text
+from app.web.refusals import flash_refusal
 
 
 @bp.post("/enrollments/<int:enrollment_id>/transfer")
@@ -29,10 +30,9 @@ def transfer(enrollment_id: int):
         return redirect(url_for("admin.session_page", class_id=source_id))
     try:
         moved = schedule.transfer_enrollment(db.session, current_user, enrollment_id,
-                                                   form.target.data, utcnow())
+                                             form.target.data, utcnow(), zone_name=center_zone())
     except (Invalid, Conflict, AlreadyEnrolled) as refusal:
-        db.session.rollback()
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
         return redirect(url_for("admin.session_page", class_id=source_id))
     where = "a seat" if moved.status == "enrolled" else "a waitlist place"
     flash(f"{moved.learner.full_name} moved: {where} in the new session; they are e-mailed.", "success")

@@ -4,6 +4,7 @@ authorisations per course family."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.center import center_today
 from app.extensions import db
 from app.forms.admin import (
     AuthorisationForm,
@@ -19,7 +20,8 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
 from app.web.access import role_required
 from app.web.admin import bp
-from app.web.admin.common import flash_form_errors, refusal_text, today
+from app.web.admin.common import flash_form_errors
+from app.web.refusals import flash_refusal
 
 USER_REFUSALS = (Conflict, Invalid, NotFound)
 
@@ -47,7 +49,7 @@ def authorisation_form() -> AuthorisationForm:
 def user_page(user_id: int):
     user = accounts.get_user(db.session, user_id)
     return render_template(
-        "admin/user.html", user=user, today=today(),
+        "admin/user.html", user=user, today=center_today(),
         roles_form=RolesForm(data={"roles": sorted(user.roles)}),
         organisation_form=OrganisationForm(data={"name": organisation_name(user, "")}),
         organisations=accounts.organisations(db.session), confirm_form=ConfirmForm(),
@@ -75,7 +77,7 @@ def set_roles(user_id: int):
             accounts.revoke_role(db.session, current_user, user, role)
         flash(f"Roles of {user.email}: {', '.join(sorted(user.roles)) or 'none'}.", "success")
     except USER_REFUSALS as refusal:
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
     return back_to(user_id)
 
 
@@ -107,7 +109,7 @@ def toggle_active(user_id: int):
             accounts.reactivate_user(db.session, current_user, user)
             flash(f"{user.email} can sign in again.", "success")
     except USER_REFUSALS as refusal:
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
     return back_to(user_id)
 
 
@@ -137,7 +139,7 @@ def set_authorisation(user_id: int):
                                          form.expires_on.data)
         flash(f"Authorised for {form.family.data} until {form.expires_on.data.isoformat()}.", "success")
     except USER_REFUSALS as refusal:
-        flash(refusal_text(refusal), "error")
+        flash_refusal(refusal)
     return back_to(user_id)
 
 

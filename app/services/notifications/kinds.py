@@ -1,0 +1,36 @@
+"""What each kind of mail adds to its templates, attaches, or checks just before sending: an
+explicit table of plain callables, so every kind's wiring can be read in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.models import Notification
+from app.services.certificates.cards import card_attachments
+from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.reminders.message import mail_context as reminder_context
+from app.services.reminders.sweep import stale_reason as reminder_stale_reason
+
+Attachment = tuple[str, str, bytes]  # (file name, MIME type, content)
+
+
+@dataclass(frozen=True)
+class MailKind:
+    # (session, notification, config) -> [(filename, mimetype, bytes)], read at delivery time
+    attachments: Callable[[Session, Notification, Mapping], list[Attachment]] | None = None
+    # (session, notification, config) -> extra template keys, read at delivery time
+    context: Callable[[Session, Notification, Mapping], dict] | None = None
+    # (session, notification, today) -> why the row should not go out any more, or None
+    stale_reason: Callable[[Session, Notification, date], str | None] | None = None
+
+
+MAIL_KINDS: Mapping[str, MailKind] = {
+    "enrollment_confirmed": MailKind(attachments=invite_attachments),
+    "waitlist_promoted": MailKind(attachments=invite_attachments),
+    "certificate_issued": MailKind(attachments=card_attachments),
+    "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
+}
