@@ -57,7 +57,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
     csrf.init_app(app)
     limiter.init_app(app)
-    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    app.extensions["password_hasher"] = passwords.hasher_for(app.config["ARGON2_TIME_COST"],
+                                                             app.config["ARGON2_MEMORY_COST"])
 
     @login_manager.user_loader
     def load_user(user_id: str):

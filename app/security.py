@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from argon2 import PasswordHasher
 from flask import Flask, Response, current_app, redirect, request
 from flask_limiter.util import get_remote_address
 
@@ -86,3 +87,8 @@ def bulk_limit(account_id: Callable[[], int | None]):
     return limiter.shared_limit(lambda: current_app.config["RATELIMIT_BULK"],
                                 scope="bulk-verification",
                                 key_func=lambda: _account_or_address(account_id()))
+
+
+def password_hasher() -> PasswordHasher:
+    """The app's argon2id hasher, built once from its configuration (ARGON2_* costs)."""
+    return current_app.extensions["password_hasher"]

@@ -22,6 +22,8 @@ from app.services.certificates.codes import generate_code
 from app.services.certificates.expiry import expires_on
 
 DEFAULT_PASSWORD = "correct horse battery"
+# Factories make many accounts: the test configuration's argon2 cost, not production's.
+CHEAP_HASHER = passwords.hasher_for(1, 1024)
 
 
 class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
@@ -46,7 +48,7 @@ class UserFactory(BaseFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     full_name = factory.Sequence(lambda n: f"Person {n}")
     password = DEFAULT_PASSWORD
-    password_hash = factory.LazyAttribute(lambda o: passwords.hash_password(o.password))
+    password_hash = factory.LazyAttribute(lambda o: passwords.hash_password(o.password, CHEAP_HASHER))
     active = True
     reminders_opt_out = False
 

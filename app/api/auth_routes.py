@@ -12,6 +12,7 @@ from app.api.serializers import moment
 from app.errors import error_response
 from app.extensions import db
 from app.models.base import utcnow
+from app.security import password_hasher
 from app.services.accounts import tokens
 from app.services.errors import RateLimited, Unauthenticated
 
@@ -34,8 +35,8 @@ def create_token():
                               headers={"Retry-After": str(wait)})
     try:
         raw_token, token = tokens.issue_token(
-            db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"]
-        )
+            db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"],
+            password_hasher())
     except Unauthenticated:
         login_throttle.record_failure(email)
         raise

@@ -13,6 +13,7 @@ from app.forms.auth import (
     ResetPasswordForm,
 )
 from app.models.base import utcnow
+from app.security import password_hasher
 from app.services import accounts
 from app.services.errors import Conflict, Invalid
 from app.web.access import safe_next
@@ -33,7 +34,7 @@ def register():
         try:
             user = accounts.register(db.session, email=form.email.data,
                                      full_name=form.full_name.data, password=form.password.data,
-                                     job_title=form.job_title.data)
+                                     job_title=form.job_title.data, hasher=password_hasher())
         except Conflict:
             form.email.errors.append("An account with this e-mail exists: sign in, or reset "
                                      "its password.")
@@ -58,7 +59,8 @@ def login():
         response = render_template("auth/login.html", form=form,
                                    problem=login_throttle.wait_message(wait))
         return response, 429, {"Retry-After": str(wait)}
-    user = accounts.authenticate(db.session, form.email.data, form.password.data)
+    user = accounts.authenticate(db.session, form.email.data, form.password.data,
+                                 password_hasher())
     if user is None:
         login_throttle.record_failure(form.email.data)
         return render_template("auth/login.html", form=form, problem=WRONG_CREDENTIALS), 401
@@ -95,7 +97,8 @@ def reset_password(token: str):
         return render_template("auth/reset.html", form=None, problem=error.fields["token"][0]), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(db.session, token, form.password.data, utcnow(), secret)
+        accounts.reset_password(db.session, token, form.password.data, utcnow(), secret,
+                                password_hasher())
         flash("Your password is changed. Sign in with it now.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
@@ -108,7 +111,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(db.session, current_user, form.current_password.data,
-                                     form.password.data, utcnow())
+                                     form.password.data, utcnow(), password_hasher())
         except Invalid as error:
             for name, problems in (error.fields or {}).items():
                 getattr(form, name, form.password).errors.extend(problems)

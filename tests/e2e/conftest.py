@@ -33,10 +33,8 @@ CHROMIUM_ARGS = [
 # real cost for every password it hashes itself (registrations).
 PREPARE = """
 from app import create_app
-from app.services.accounts import passwords
 
 app = create_app()
-passwords.configure(1, 1024)
 runner = app.test_cli_runner()
 for args in (["db", "upgrade"], ["catalog", "load"], ["demo", "seed"]):
     result = runner.invoke(args=args)

@@ -1,30 +1,31 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id. The hasher is a value the edge passes in (the app keeps one
+built from its configuration in `app.extensions`); STANDARD is the production strength."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+STANDARD = PasswordHasher()
 
 
-def configure(time_cost: int, memory_cost: int) -> None:
-    """Set the argon2 cost (the test configuration makes it cheap)."""
-    global _hasher
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+def hasher_for(time_cost: int, memory_cost: int) -> PasswordHasher:
+    """An argon2id hasher of the given cost (the test configuration makes it cheap)."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, hasher: PasswordHasher = STANDARD) -> str:
+    return hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+def verify_password(password_hash: str | None, password: str,
+                    hasher: PasswordHasher = STANDARD) -> bool:
     """True when the password matches; never raises for a bad or missing hash."""
     if not password_hash:
         # Spend the same effort as a real check so unknown accounts are not told apart.
-        _hasher.hash(password)
+        hasher.hash(password)
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -6,13 +6,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.models import ApiToken, User
 from app.services.accounts import passwords
-from app.services.accounts.users import user_by_email
+from app.services.accounts.users import authenticate
 from app.services.errors import Unauthenticated
 
 
@@ -22,12 +23,12 @@ def digest(raw_token: str) -> str:
 
 @one_transaction
 def issue_token(
-    session: Session, email: str, password: str, now: datetime, days: int
+    session: Session, email: str, password: str, now: datetime, days: int,
+    hasher: PasswordHasher = passwords.STANDARD,
 ) -> tuple[str, ApiToken]:
     """Check the credentials and issue a token; one answer for unknown e-mail and bad password."""
-    user = user_by_email(session, email)
-    password_ok = passwords.verify_password(user.password_hash if user else None, password)
-    if user is None or not password_ok or not user.active:
+    user = authenticate(session, email, password, hasher)
+    if user is None:
         raise Unauthenticated("Wrong e-mail or password.")
     raw_token = secrets.token_urlsafe(32)
     token = ApiToken(

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
+from argon2 import PasswordHasher
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -44,7 +45,7 @@ def user_by_email(session: Session, email: str) -> User | None:
 @one_transaction
 def create_user(session: Session, *, email: str, full_name: str, password: str | None,
                 roles: Iterable[str], job_title: str | None = None,
-                actor: User | None = None) -> User:
+                actor: User | None = None, hasher: PasswordHasher = passwords.STANDARD) -> User:
     """Create an account; an e-mail that exists is a conflict."""
     email = normalise_email(email)
     if user_by_email(session, email) is not None:
@@ -55,7 +56,7 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
         raise Invalid.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
     user = User(
         email=email, full_name=full_name.strip(), job_title=job_title,
-        password_hash=passwords.hash_password(password) if password else None,
+        password_hash=passwords.hash_password(password, hasher) if password else None,
         password_changed_at=utcnow(),
     )
     for role in roles:
@@ -73,27 +74,27 @@ _RESET_SALT = "lifeline.password-reset"
 
 
 def register(session: Session, *, email: str, full_name: str, password: str,
-             job_title: str | None = None) -> User:
-    """A learner signs up: checked e-mail, a password of at least ten characters; commits."""
+             job_title: str | None = None, hasher: PasswordHasher = passwords.STANDARD) -> User:
+    """A learner signs up: checked e-mail, a password of at least ten characters."""
     return create_user(session, email=email, full_name=full_name,
                        password=password, roles=["learner"],
-                       job_title=(job_title or "").strip() or None)
+                       job_title=(job_title or "").strip() or None, hasher=hasher)
 
 
 @one_transaction
 def change_password(session: Session, user: User, current_password: str, new_password: str,
-                    now: datetime) -> None:
-    """Replace the password after checking the current one; commits."""
-    if not passwords.verify_password(user.password_hash, current_password):
+                    now: datetime, hasher: PasswordHasher = passwords.STANDARD) -> None:
+    """Replace the password after checking the current one."""
+    if not passwords.verify_password(user.password_hash, current_password, hasher):
         raise Invalid.field("current_password", "This is not your current password.")
-    _set_password(session, user, new_password, now)
+    _set_password(user, new_password, now, hasher)
     audit.record(session, user, "user.password_changed", "user", user.id)
 
 
-def _set_password(session: Session, user: User, new_password: str, now: datetime) -> None:
+def _set_password(user: User, new_password: str, now: datetime, hasher: PasswordHasher) -> None:
     if len(new_password) < MIN_PASSWORD_LENGTH:
         raise Invalid.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = passwords.hash_password(new_password)
+    user.password_hash = passwords.hash_password(new_password, hasher)
     user.password_changed_at = now
 
 
@@ -154,10 +155,10 @@ def user_for_reset_token(session: Session, token: str, now: datetime,
 
 @one_transaction
 def reset_password(session: Session, token: str, new_password: str, now: datetime,
-                   secret_key: str) -> User:
-    """Set a new password through a valid reset link (which then stops working); commits."""
+                   secret_key: str, hasher: PasswordHasher = passwords.STANDARD) -> User:
+    """Set a new password through a valid reset link (which then stops working)."""
     user = user_for_reset_token(session, token, now, secret_key)
-    _set_password(session, user, new_password, now)
+    _set_password(user, new_password, now, hasher)
     audit.record(session, user, "user.password_reset", "user", user.id)
     return user
 
@@ -180,8 +181,9 @@ def certificates_of(session: Session, holder: User) -> list[Certificate]:
     ))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: Session, email: str, password: str,
+                 hasher: PasswordHasher = passwords.STANDARD) -> User | None:
     """The active user with this e-mail and password; None for any mismatch (same effort)."""
     user = user_by_email(session, email)
-    password_ok = passwords.verify_password(user.password_hash if user else None, password)
+    password_ok = passwords.verify_password(user.password_hash if user else None, password, hasher)
     return user if user is not None and password_ok and user.active else None
