@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import uuid
 
-from flask import g
 from sqlalchemy import select
 
 from app.extensions import db as _db
@@ -20,11 +19,6 @@ PASSWORD = factories.DEFAULT_PASSWORD
 def signed_in_user_id(client):
     with client.session_transaction() as cookie_session:
         return cookie_session.get("_user_id")
-
-
-def sign_out_locally():
-    """The test app context outlives requests; forget the user Flask-Login cached in it."""
-    g.pop("_login_user", None)
 
 
 def test_register_creates_a_learner_and_signs_them_in(client, db):
@@ -82,7 +76,6 @@ def test_remember_me_sets_a_lasting_http_only_cookie(client, db):
     assert "remember_token=" in cookies and "HttpOnly" in cookies
     assert "SameSite=Lax" in cookies
     plain = factories.learner(email="once@example.test")
-    sign_out_locally()
     other = client.application.test_client()
     response = other.post("/login", data={"email": plain.email, "password": PASSWORD})
     assert "remember_token=" not in " ".join(response.headers.getlist("Set-Cookie"))
@@ -133,7 +126,6 @@ def test_password_reset_by_mailed_link_works_once(client, db):
     assert client.get(path).status_code == 200
     done = client.post(path, data={"password": "fresh password", "confirm": "fresh password"})
     assert done.status_code == 302
-    sign_out_locally()
     signed = client.post("/login", data={"email": user.email, "password": "fresh password"})
     assert signed.status_code == 302
     reused = client.post(path, data={"password": "another one!", "confirm": "another one!"})
