@@ -10,6 +10,7 @@ from flask import g, request_started
 
 from app import create_app
 from app.extensions import db as _db
+from tests import factories
 from tests.support import databases, services
 from tests.support.login import log_in
 
@@ -109,6 +110,23 @@ def login(client):
         return log_in(client, user, fresh=fresh)
 
     return sign_in
+
+
+@pytest.fixture
+def todays_class(db):
+    """A class that started an hour ago, with three learners holding seats."""
+    return factories.class_under_way()
+
+
+@pytest.fixture
+def rate_limited(app_factory):
+    """Make an app with rate limiting on and the given budgets, e.g. RATELIMIT_BULK="2 per
+    minute"; set it up inside `factories.within(app)`."""
+
+    def make(**budgets):
+        return app_factory(RATELIMIT_ENABLED=True, **budgets)
+
+    return make
 
 
 @pytest.fixture

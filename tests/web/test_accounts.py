@@ -155,9 +155,9 @@ def test_change_password_needs_the_current_one(client, login, db):
     assert right.status_code == 302
 
 
-def test_failed_logins_are_throttled_per_account_with_a_clear_message(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per 15 minutes")
-    with app.app_context():
+def test_failed_logins_are_throttled_per_account_with_a_clear_message(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="3 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="target@example.test")
         client = app.test_client()
         for _ in range(3):
@@ -167,12 +167,11 @@ def test_failed_logins_are_throttled_per_account_with_a_clear_message(app_factor
         assert blocked.status_code == 429
         assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
         assert int(blocked.headers["Retry-After"]) > 0
-        _db.session.remove()
 
 
-def test_failed_logins_are_throttled_per_address_across_accounts(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per 15 minutes")
-    with app.app_context():
+def test_failed_logins_are_throttled_per_address_across_accounts(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="3 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="victim@example.test")
         client = app.test_client()
         for n in range(3):
@@ -183,45 +182,40 @@ def test_failed_logins_are_throttled_per_address_across_accounts(app_factory):
         ok = elsewhere.post("/login", data={"email": user.email, "password": PASSWORD},
                             environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert ok.status_code == 302
-        _db.session.remove()
 
 
-def test_successful_logins_are_never_throttled(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes")
-    with app.app_context():
+def test_successful_logins_are_never_throttled(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="2 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="regular@example.test")
         client = app.test_client()
         for _ in range(5):
             assert client.post("/login", data={"email": user.email,
                                                "password": PASSWORD}).status_code == 302
-        _db.session.remove()
 
 
-def test_throttle_counts_in_redis_when_configured(app_factory):
+def test_throttle_counts_in_redis_when_configured(rate_limited):
     url = services.redis_url()
     if url is None:
         services.unavailable("Redis")
     storage = url.rsplit("/", 1)[0] + "/5"
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes",
-                      RATELIMIT_STORAGE_URI=storage)
-    with app.app_context():
+    app = rate_limited(RATELIMIT_LOGIN="2 per 15 minutes", RATELIMIT_STORAGE_URI=storage)
+    with factories.within(app):
         email = f"redis-{uuid.uuid4().hex}@example.test"
         address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.1.{uuid.uuid4().int % 250}"}
         client = app.test_client()
         codes = [client.post("/login", data={"email": email, "password": "nope"},
                              environ_base=address).status_code for _ in range(3)]
         assert codes == [401, 401, 429]
-        _db.session.remove()
 
 
-def test_a_counter_store_outage_does_not_stop_sign_in(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
-                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False)
-    with app.app_context():
+def test_a_counter_store_outage_does_not_stop_sign_in(rate_limited):
+    app = rate_limited(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                       RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False)
+    with factories.within(app):
         user = factories.learner(email="outage@example.test")
         client = app.test_client()
         assert client.post("/login", data={"email": user.email,
                                            "password": "bad password"}).status_code == 401
         assert client.post("/login", data={"email": user.email,
                                            "password": PASSWORD}).status_code == 302
-        _db.session.remove()

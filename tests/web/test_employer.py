@@ -176,12 +176,11 @@ def test_employer_without_an_organisation_is_told_so(client, login):
     assert "not linked to an organisation" in page
 
 
-def test_bulk_checks_on_the_page_are_limited_per_account(app_factory):
-    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_BULK="2 per minute")
+def test_bulk_checks_on_the_page_are_limited_per_account(rate_limited):
+    limited = rate_limited(RATELIMIT_BULK="2 per minute")
     client = limited.test_client()
-    with limited.app_context():
+    with factories.within(limited):
         employer_email = factories.employer().email
-        _db.session.remove()
     log_in(client, employer_email)
     answers = [client.post("/employer/checks", data={"codes_text": "ABC"}).status_code
                for _ in range(3)]

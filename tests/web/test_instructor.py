@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Certificate, Enrollment, Notification
-from app.models.base import utcnow
 from tests import factories
-
-
-@pytest.fixture
-def todays_class(db):
-    """A class that started an hour ago, with three learners holding seats."""
-    start = utcnow().replace(microsecond=0) - timedelta(hours=1)
-    class_session = factories.ClassSessionFactory(starts_at=start, ends_at=start + timedelta(hours=4))
-    seats = [factories.EnrollmentFactory(session=class_session) for _ in range(3)]
-    return class_session, seats
 
 
 def form_for(seats, outcomes, **extra) -> dict:
