@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask import g
-from flask_login.utils import _create_identifier
+from flask import g, request_started
 
 from app import create_app
 from app.extensions import db as _db
+from tests import factories
 from tests.support import databases, services
+from tests.support.login import log_in
 
 _URLS: dict[str, str] = {}
 
@@ -33,9 +34,18 @@ def default_kind() -> str:
     return "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
 
+def _start_with_an_empty_g(sender, **extra) -> None:
+    """Each request starts with an empty `g`, as in production, where every request has an
+    app context of its own: the tests keep one app context open across their requests, and
+    extensions cache per-request state in `g` (Flask-Login the signed-in user)."""
+    for name in list(g):
+        g.pop(name)
+
+
 def make_app(kind: str, **overrides):
     app = create_app(databases.config_for(database_url(kind), **overrides))
     databases.ensure_migrated(app)
+    request_started.connect(_start_with_an_empty_g, app)
     return app
 
 
@@ -94,23 +104,29 @@ def client(app):
 
 @pytest.fixture
 def login(client):
-    """Sign a user in on the test client's session (as Flask-Login would, fresh)."""
+    """Sign a user in on the test client through the real /login form (fresh unless told)."""
 
     def sign_in(user, fresh: bool = True):
-        # The test app context outlives requests, so Flask-Login's per-request cache of
-        # the user in `g` would keep answering with the previous user.
-        g.pop("_login_user", None)
-        with client.application.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = fresh
-            # The identifier Flask-Login's "basic" session protection compares: without it
-            # the session turns non-fresh on its first request.
-            session["_id"] = identifier
-        return client
+        return log_in(client, user, fresh=fresh)
 
     return sign_in
+
+
+@pytest.fixture
+def todays_class(db):
+    """A class that started an hour ago, with three learners holding seats."""
+    return factories.class_under_way()
+
+
+@pytest.fixture
+def rate_limited(app_factory):
+    """Make an app with rate limiting on and the given budgets, e.g. RATELIMIT_BULK="2 per
+    minute"; set it up inside `factories.within(app)`."""
+
+    def make(**budgets):
+        return app_factory(RATELIMIT_ENABLED=True, **budgets)
+
+    return make
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
 import factory
 
@@ -24,6 +26,17 @@ from app.services.certificates.expiry import expires_on
 DEFAULT_PASSWORD = "correct horse battery"
 # Factories make many accounts: the test configuration's argon2 cost, not production's.
 CHEAP_HASHER = passwords.hasher_for(1, 1024)
+
+
+@contextmanager
+def within(app) -> Iterator[None]:
+    """Work in the database of another app than the test's (e.g. one with other settings),
+    inside its app context; no session is left open afterwards."""
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
 
 
 class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
@@ -152,6 +165,20 @@ class CertificateFactory(BaseFactory):
     expires_on = factory.LazyAttribute(
         lambda o: expires_on(o.issued_on, o.course.validity_months, o.course.expiry_rule)
     )
+
+
+def class_with_seats(starts_at: datetime, learners: int = 3,
+                     **fields) -> tuple[ClassSession, list[Enrollment]]:
+    """A four-hour class starting at `starts_at`, with `learners` learners holding seats."""
+    class_session = ClassSessionFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=4),
+                                        **fields)
+    seats = [EnrollmentFactory(session=class_session) for _ in range(learners)]
+    return class_session, seats
+
+
+def class_under_way(learners: int = 3) -> tuple[ClassSession, list[Enrollment]]:
+    """A class that started an hour ago, with `learners` learners holding seats."""
+    return class_with_seats(utcnow().replace(microsecond=0) - timedelta(hours=1), learners)
 
 
 def finished_bbp_session() -> ClassSession:

@@ -16,6 +16,7 @@ from tests import factories
 from tests.security.conftest import ROLES, build_world
 from tests.security.test_access_matrix import url_values
 from tests.support import databases
+from tests.support.login import log_in, log_out
 
 # The one-click unsubscribe (RFC 8058) is proven by the signed token in its URL: mail
 # clients post it with no session and no form, so its view is CSRF-exempt.
@@ -61,11 +62,12 @@ def _page_paths(app, world) -> list[str]:
             and rule.endpoint not in NOT_PAGES})
 
 
-def _sign_in(client, user_id: int | None) -> None:
-    with client.session_transaction() as session:
-        session.clear()
-        if user_id is not None:
-            session.update({"_user_id": str(user_id), "_fresh": True})
+def _sign_in(client, email: str | None) -> None:
+    """Sign the browser in as `email` through the forms, or out when None."""
+    if email is None:
+        log_out(client)
+    else:
+        log_in(client, email)
 
 
 # These tests use only the CSRF-enabled app (no `app` fixture): its requests push their own
@@ -74,14 +76,14 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(app_factory):
     csrf_app = app_factory(WTF_CSRF_ENABLED=True)
     with csrf_app.app_context():
         world = build_world()
-        ids = {role: world.users[role].id for role in world.users}
+        emails = {role: world.users[role].email for role in world.users}
         paths = _page_paths(csrf_app, world)
         session_id = world.session.id
     client = csrf_app.test_client()
     missing, scanned, actions = [], 0, set()
     for role in ROLES:
         for path in paths:
-            _sign_in(client, ids.get(role))
+            _sign_in(client, emails.get(role))
             response = client.get(path)
             assert response.status_code < 500, f"GET {path} as {role}: {response.status_code}"
             if response.mimetype != "text/html":
@@ -107,7 +109,7 @@ def test_a_post_without_the_csrf_token_is_refused(app_factory):
     credentials = {"email": email, "password": factories.DEFAULT_PASSWORD}
 
     assert client.post("/login", data=credentials).status_code == 400
-    _sign_in(client, learner_id)
+    _sign_in(client, email)
     assert client.post("/me/reminders", data={}).status_code == 400
     with csrf_app.app_context():
         assert db.session.get(User, learner_id).reminders_opt_out is False

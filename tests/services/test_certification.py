@@ -22,10 +22,7 @@ AFTER = START + timedelta(hours=5)
 def klass(db):
     """A class that started, with three learners holding seats."""
     course = factories.CourseFactory(validity_months=24, expiry_rule="end_of_month")
-    class_session = factories.ClassSessionFactory(
-        course=course, starts_at=START, ends_at=START + timedelta(hours=4))
-    seats = [factories.EnrollmentFactory(session=class_session) for _ in range(3)]
-    return class_session, seats
+    return factories.class_with_seats(START, course=course)
 
 
 def record(actor, class_session, results, finalise=False, now=AFTER, session=None):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import uuid
 
-from flask import g
 from sqlalchemy import select
 
 from app.extensions import db as _db
@@ -20,11 +19,6 @@ PASSWORD = factories.DEFAULT_PASSWORD
 def signed_in_user_id(client):
     with client.session_transaction() as cookie_session:
         return cookie_session.get("_user_id")
-
-
-def sign_out_locally():
-    """The test app context outlives requests; forget the user Flask-Login cached in it."""
-    g.pop("_login_user", None)
 
 
 def test_register_creates_a_learner_and_signs_them_in(client, db):
@@ -82,7 +76,6 @@ def test_remember_me_sets_a_lasting_http_only_cookie(client, db):
     assert "remember_token=" in cookies and "HttpOnly" in cookies
     assert "SameSite=Lax" in cookies
     plain = factories.learner(email="once@example.test")
-    sign_out_locally()
     other = client.application.test_client()
     response = other.post("/login", data={"email": plain.email, "password": PASSWORD})
     assert "remember_token=" not in " ".join(response.headers.getlist("Set-Cookie"))
@@ -133,7 +126,6 @@ def test_password_reset_by_mailed_link_works_once(client, db):
     assert client.get(path).status_code == 200
     done = client.post(path, data={"password": "fresh password", "confirm": "fresh password"})
     assert done.status_code == 302
-    sign_out_locally()
     signed = client.post("/login", data={"email": user.email, "password": "fresh password"})
     assert signed.status_code == 302
     reused = client.post(path, data={"password": "another one!", "confirm": "another one!"})
@@ -163,9 +155,9 @@ def test_change_password_needs_the_current_one(client, login, db):
     assert right.status_code == 302
 
 
-def test_failed_logins_are_throttled_per_account_with_a_clear_message(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per 15 minutes")
-    with app.app_context():
+def test_failed_logins_are_throttled_per_account_with_a_clear_message(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="3 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="target@example.test")
         client = app.test_client()
         for _ in range(3):
@@ -175,12 +167,11 @@ def test_failed_logins_are_throttled_per_account_with_a_clear_message(app_factor
         assert blocked.status_code == 429
         assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
         assert int(blocked.headers["Retry-After"]) > 0
-        _db.session.remove()
 
 
-def test_failed_logins_are_throttled_per_address_across_accounts(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per 15 minutes")
-    with app.app_context():
+def test_failed_logins_are_throttled_per_address_across_accounts(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="3 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="victim@example.test")
         client = app.test_client()
         for n in range(3):
@@ -191,45 +182,40 @@ def test_failed_logins_are_throttled_per_address_across_accounts(app_factory):
         ok = elsewhere.post("/login", data={"email": user.email, "password": PASSWORD},
                             environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert ok.status_code == 302
-        _db.session.remove()
 
 
-def test_successful_logins_are_never_throttled(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes")
-    with app.app_context():
+def test_successful_logins_are_never_throttled(rate_limited):
+    app = rate_limited(RATELIMIT_LOGIN="2 per 15 minutes")
+    with factories.within(app):
         user = factories.learner(email="regular@example.test")
         client = app.test_client()
         for _ in range(5):
             assert client.post("/login", data={"email": user.email,
                                                "password": PASSWORD}).status_code == 302
-        _db.session.remove()
 
 
-def test_throttle_counts_in_redis_when_configured(app_factory):
+def test_throttle_counts_in_redis_when_configured(rate_limited):
     url = services.redis_url()
     if url is None:
         services.unavailable("Redis")
     storage = url.rsplit("/", 1)[0] + "/5"
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes",
-                      RATELIMIT_STORAGE_URI=storage)
-    with app.app_context():
+    app = rate_limited(RATELIMIT_LOGIN="2 per 15 minutes", RATELIMIT_STORAGE_URI=storage)
+    with factories.within(app):
         email = f"redis-{uuid.uuid4().hex}@example.test"
         address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.1.{uuid.uuid4().int % 250}"}
         client = app.test_client()
         codes = [client.post("/login", data={"email": email, "password": "nope"},
                              environ_base=address).status_code for _ in range(3)]
         assert codes == [401, 401, 429]
-        _db.session.remove()
 
 
-def test_a_counter_store_outage_does_not_stop_sign_in(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
-                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False)
-    with app.app_context():
+def test_a_counter_store_outage_does_not_stop_sign_in(rate_limited):
+    app = rate_limited(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                       RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False)
+    with factories.within(app):
         user = factories.learner(email="outage@example.test")
         client = app.test_client()
         assert client.post("/login", data={"email": user.email,
                                            "password": "bad password"}).status_code == 401
         assert client.post("/login", data={"email": user.email,
                                            "password": PASSWORD}).status_code == 302
-        _db.session.remove()

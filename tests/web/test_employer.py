@@ -7,12 +7,11 @@ import csv
 import io
 from datetime import date, timedelta
 
-from flask import g
-
 from app.extensions import db as _db
 from app.models import VerificationLog, WatchListEntry
 from app.services.certificates.codes import generate_code
 from tests import factories
+from tests.support.login import log_in
 
 
 def card(days_left: int, **fields):
@@ -142,7 +141,6 @@ def test_the_portal_shows_only_the_organisations_own_list(client, login, db):
     client.post("/employer/watch-list", data={"code": card(40).code,
                                               "employee_name": "Their Nurse"})
     their_entry = db.session.query(WatchListEntry).one()
-    g.pop("_login_user", None)  # the test's app context outlives requests: forget the user
     login(mine)
     client.post("/employer/watch-list", data={"code": card(40).code,
                                               "employee_name": "Our Nurse"})
@@ -178,15 +176,12 @@ def test_employer_without_an_organisation_is_told_so(client, login):
     assert "not linked to an organisation" in page
 
 
-def test_bulk_checks_on_the_page_are_limited_per_account(app_factory):
-    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_BULK="2 per minute")
+def test_bulk_checks_on_the_page_are_limited_per_account(rate_limited):
+    limited = rate_limited(RATELIMIT_BULK="2 per minute")
     client = limited.test_client()
-    with limited.app_context():
-        employer_id = factories.employer().id
-        _db.session.remove()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(employer_id)
-        session["_fresh"] = True
+    with factories.within(limited):
+        employer_email = factories.employer().email
+    log_in(client, employer_email)
     answers = [client.post("/employer/checks", data={"codes_text": "ABC"}).status_code
                for _ in range(3)]
     assert answers == [200, 200, 429]

@@ -2,43 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Certificate, Enrollment, Notification
-from app.models.base import utcnow
 from tests import factories
-
-
-@pytest.fixture
-def login(app, client, login):
-    """The shared sign-in, plus the session identifier Flask-Login's "basic" protection
-    compares (without it the session is marked non-fresh on the first request), and a switch
-    of user within one test."""
-    from flask import g
-    from flask_login.utils import _create_identifier
-
-    def sign_in(user, fresh: bool = True):
-        login(user, fresh)
-        g.pop("_login_user", None)  # the test app context (and its g) outlives each request
-        with app.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_id"] = identifier
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def todays_class(db):
-    """A class that started an hour ago, with three learners holding seats."""
-    start = utcnow().replace(microsecond=0) - timedelta(hours=1)
-    class_session = factories.ClassSessionFactory(starts_at=start, ends_at=start + timedelta(hours=4))
-    seats = [factories.EnrollmentFactory(session=class_session) for _ in range(3)]
-    return class_session, seats
 
 
 def form_for(seats, outcomes, **extra) -> dict:
@@ -130,6 +98,18 @@ def test_recording_needs_a_fresh_login(client, login, db, todays_class):
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
     assert certificates(db) == 0
+
+
+def test_a_remembered_instructor_sees_the_roster_but_is_asked_to_sign_in_again_to_record(
+        client, login, todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor, fresh=False)
+    roster = client.get(f"/instructor/sessions/{class_session.id}")
+    assert roster.status_code == 200
+    response = client.post(f"/instructor/sessions/{class_session.id}",
+                           data=form_for(seats, ["passed", "passed", "passed"], save="1"),
+                           follow_redirects=True)
+    assert "Please sign in again to confirm it is you." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["other_instructor", "learner", "employer"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -18,11 +17,6 @@ def notifications(db, kind):
     db.session.expire_all()
     return list(db.session.scalars(select(Notification).where(Notification.kind == kind)
                                    .order_by(Notification.id)))
-
-
-def switch_to(login, user):
-    g.pop("_login_user", None)  # the app context outlives requests in these tests
-    return login(user)
 
 
 def test_new_nurse_registers_finds_bls_enrolls_and_gets_an_invite(client, db, app, login):
@@ -53,12 +47,12 @@ def test_full_session_waitlists_and_a_cancellation_promotes_the_first(client, db
     holder = factories.EnrollmentFactory(session=class_session)
     first, second = factories.learner(), factories.learner()
     for learner in (first, second):
-        switch_to(login, learner)
+        login(learner)
         page = client.post(f"/sessions/{class_session.id}/enroll", follow_redirects=True)
         assert "on the waitlist" in page.get_data(as_text=True)
     assert "number 2 on the waitlist" in client.get(
         f"/sessions/{class_session.id}").get_data(as_text=True)
-    switch_to(login, holder.learner)
+    login(holder.learner)
     response = client.post(f"/enrollments/{holder.id}/cancel")
     assert response.status_code == 302 and response.location == "/me"
     [promoted] = notifications(db, "waitlist_promoted")
@@ -112,7 +106,7 @@ def test_my_page_lists_classes_waitlist_places_and_certificates(client, db, logi
 
 def test_my_page_is_for_learners(client, db, login):
     assert client.get("/me").status_code == 302
-    switch_to(login, factories.employer())
+    login(factories.employer())
     assert client.get("/me").status_code == 403
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.extensions import db as _db
 from app.models import VerificationLog
 from app.models.base import utcnow
 from app.services.certificates.codes import generate_code
@@ -139,12 +138,11 @@ def test_https_is_forced_only_when_configured(client, app_factory):
     assert behind_proxy.status_code == 200
 
 
-def test_public_pages_are_rate_limited_per_address(app_factory):
-    limited = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_PUBLIC="2 per minute")
+def test_public_pages_are_rate_limited_per_address(rate_limited):
+    limited = rate_limited(RATELIMIT_PUBLIC="2 per minute")
     client = limited.test_client()
-    with limited.app_context():
+    with factories.within(limited):
         code = factories.CertificateFactory().code
-        _db.session.remove()
     assert client.get("/verify").status_code == 200  # the empty form costs nothing
     assert [client.get(f"/verify/{code}").status_code for _ in range(3)] == [200, 200, 429]
     refused = client.get("/verify", query_string={"code": code})
