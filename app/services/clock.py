@@ -6,10 +6,6 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
-def center_zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def local_date(moment: datetime, zone_name: str) -> date:
     """The calendar date of a UTC moment in the given zone."""
     return moment.astimezone(ZoneInfo(zone_name)).date()

@@ -13,11 +13,6 @@ class DomainError(Exception):
         self.message = message or self.default_message
         self.fields = fields
 
-    def to_dict(self) -> dict:
-        body = {"error": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        return body
 
 
 class Malformed(DomainError):

@@ -34,13 +34,6 @@ def queued_windows() -> list[tuple[int, int]]:
                                      .where(Notification.kind == "renewal_reminder")).all())
 
 
-@pytest.mark.parametrize("days_left, window", [
-    (-1, None), (0, 0), (1, 7), (7, 7), (8, 30), (30, 30), (31, 90), (90, 90), (91, None),
-])
-def test_each_window_covers_the_days_above_the_next_smaller_one(days_left, window):
-    assert reminders.window_for(days_left, WINDOWS) == window
-
-
 def test_window_ranges_with_the_default_windows():
     spans = {span.window: (span.first_day, span.last_day)
              for span in reminders.window_ranges(TODAY, WINDOWS)}

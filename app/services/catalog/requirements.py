@@ -2,7 +2,7 @@
 
 A requirement is a level, a set of topics, optionally a set of guideline bases and the
 day it must hold on. The same rules answer the employer's check, the learner's course
-finder and, through `sql_conditions`, set-based queries over many certificates.
+finder; `covers` / `covers_sql` are its level-and-topics rule for Python and SQL callers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from app.models.vocab import (
     TOPIC_LABELS,
     TOPICS,
     guidelines_to_mask,
-    levels_at_least,
     topics_to_mask,
 )
 from app.services.errors import Invalid
@@ -238,16 +237,6 @@ def course_meets(course: Any, requirement: Requirement) -> CheckResult:
     reasons = _tag_reasons(course, requirement)
     return CheckResult(meets=not reasons, reasons=reasons)
 
-
-def sql_conditions(requirement: Requirement, table: Any) -> list[ColumnElement[bool]]:
-    """SQL conditions for the requirement's level, topics and guidelines over a tagged table."""
-    conditions = [table.level.in_(levels_at_least(requirement.level)),
-                  covers_sql(table.level, table.topics_mask, requirement.level,
-                             topics_to_mask(requirement.topics))]
-    if requirement.guidelines:
-        guidelines_mask = guidelines_to_mask(requirement.guidelines)
-        conditions.append(table.guidelines_mask.op("&")(guidelines_mask) != 0)
-    return conditions
 
 
 # --- "Covers": a level at least X and topics including Y, in Python and in SQL ----------------

@@ -6,9 +6,8 @@ from app.services.reminders.sweep import (
     opt_out,
     stale_reason,
     sweep,
-    window_for,
     window_ranges,
 )
 
 __all__ = ["SweepSummary", "due_query", "opt_out", "stale_reason", "sweep",
-           "window_for", "window_ranges"]
+           "window_ranges"]

@@ -83,12 +83,6 @@ def window_ranges(today: date, windows: Iterable[int]) -> list[WindowRange]:
     return ranges[::-1]
 
 
-def window_for(days_left: int, windows: Iterable[int]) -> int | None:
-    """The window due when `days_left` days are left (None when none is)."""
-    covering = [window for window in windows if window >= days_left >= 0]
-    return min(covering) if covering else None
-
-
 def _covers(level_column, topics_column):
     """SQL: a level and topics at least those of the certificate being swept."""
     return covers_sql(level_column, topics_column, Certificate.level, Certificate.topics_mask)

@@ -20,7 +20,7 @@ from app.models import Certificate, User, WatchListEntry
 from app.services import verification
 from app.services.catalog import requirements
 from app.services.catalog.requirements import Requirement
-from app.services.errors import Conflict, Forbidden, Invalid, MistypedCode, NotFound
+from app.services.errors import Forbidden, Invalid, NotFound
 
 EXPIRY_WINDOWS = (30, 60, 90)
 NAME_MAX_LENGTH = 200
@@ -122,18 +122,6 @@ def save(session: Session, employer: User, items: Sequence[tuple[str, str]], *, 
                                    added_by_id=employer.id, created_at=now))
         results.append(SaveResult(answer.code, "saved"))
     return results
-
-
-def add(session: Session, employer: User, code: str, employee_name: str, *, today: date,
-        now: datetime) -> None:
-    """Save one certificate by its code; raises MistypedCode, NotFound or Conflict."""
-    outcome = save(session, employer, [(code, employee_name)], today=today, now=now)[0].outcome
-    if outcome == "mistyped":
-        raise MistypedCode()
-    if outcome == "not_found":
-        raise NotFound(verification.NOT_FOUND_MESSAGE)
-    if outcome == "already_saved":
-        raise Conflict("This certificate is already on your watch list.")
 
 
 @one_transaction
