@@ -1,4 +1,4 @@
-"""Command-line commands for background work: renewal reminder sweeps."""
+"""`reminders run`: one renewal-reminder sweep now."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.cli import fail
+from app.cli.errors import fail
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import reminders
 
-reminders_cli = AppGroup("reminders", help="Renewal reminders.")
+group = AppGroup("reminders", help="Renewal reminders.")
 
 
-@reminders_cli.command("run")
+@group.command("run")
 @click.option("--today", "day", metavar="YYYY-MM-DD",
               help="Sweep as if it were this day (center time); default: today.")
 @click.option("--dry-run", is_flag=True, help="Count what would be queued; write nothing.")
