@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required
 
+from app.access import roles_required
 from app.extensions import db
 from app.forms.instructor import ExternalCardForm, RosterForm
 from app.models import Certificate
@@ -13,7 +14,6 @@ from app.models.base import utcnow
 from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
-from app.web.access import role_required
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -22,7 +22,7 @@ FORM_REFUSALS = (Conflict, Invalid, NotStarted)
 
 
 @bp.get("")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 def index():
     now = utcnow()
     upcoming, recent = certificates.teaching_sessions(db.session, current_user, now)
@@ -57,14 +57,14 @@ def render_roster(roster, form: RosterForm, status: int = 200):
 
 
 @bp.get("/sessions/<int:class_id>")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 def roster_page(class_id: int):
     roster = certificates.roster(db.session, current_user, class_id)
     return render_roster(roster, roster_form(roster))
 
 
 @bp.post("/sessions/<int:class_id>")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 @fresh_login_required
 def record_outcomes(class_id: int):
     roster = certificates.roster(db.session, current_user, class_id)
@@ -86,7 +86,7 @@ def record_outcomes(class_id: int):
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 @fresh_login_required
 def record_external_card(certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)

@@ -22,12 +22,12 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.access import roles_required
 from app.extensions import db
 from app.forms.records import ExportForm, ImportConfirmForm, ImportUploadForm, OshaForm, ReportPeriodForm
 from app.models.base import utcnow
 from app.services.clock import local_date
 from app.services.records import exporting, importing, osha, reports
-from app.web.access import role_required
 
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
@@ -61,14 +61,14 @@ def download(body, filename: str, mimetype: str) -> Response:
 
 
 @bp.get("/")
-@role_required("admin")
+@roles_required("admin")
 def index():
     return render_template("records/index.html", export_form=ExportForm(request.args),
                            osha_form=OshaForm(), sessions=osha.recent_sessions(db.session))
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required("admin")
+@roles_required("admin")
 def import_upload():
     form = ImportUploadForm()
     if not form.validate_on_submit():
@@ -90,7 +90,7 @@ def import_upload():
 
 
 @bp.post("/import/confirm")
-@role_required("admin")
+@roles_required("admin")
 def import_confirm():
     form = ImportConfirmForm()
     path = upload_path(form.token.data) if form.validate_on_submit() else None
@@ -118,7 +118,7 @@ def _preview(text: str, token: str, *, dry_run: bool):
 
 
 @bp.get("/export.csv")
-@role_required("admin")
+@roles_required("admin")
 def export():
     form = ExportForm(request.args)
     if not form.validate():
@@ -129,7 +129,7 @@ def export():
 
 
 @bp.get("/osha")
-@role_required("admin")
+@roles_required("admin")
 def osha_record():
     form = OshaForm(request.args)
     if not form.validate():
@@ -156,7 +156,7 @@ def _period() -> tuple[ReportPeriodForm, date, date]:
 
 
 @bp.get("/reports")
-@role_required("admin")
+@roles_required("admin")
 def reports_page():
     form, first, last = _period()
     found = reports.all_reports(db.session, current_app.config["CENTER_TIMEZONE"], first, last,
@@ -166,7 +166,7 @@ def reports_page():
 
 
 @bp.get("/reports/<name>.csv")
-@role_required("admin")
+@roles_required("admin")
 def report_csv(name: str):
     _form, first, last = _period()
     found = {report.name: report for report in reports.all_reports(
