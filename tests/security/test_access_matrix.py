@@ -89,7 +89,7 @@ EXPECTED: dict[str, Policy] = {
     "api.record_external_card": TEACHER,
     "api.verify_many": roles("employer", "admin"),
 }
-ADMIN_PREFIXES = ("admin.",)  # every admin page, the records area (admin.records.*) too
+ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 
 
 def policy_for(endpoint: str) -> Policy | None:

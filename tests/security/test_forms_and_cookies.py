@@ -20,7 +20,7 @@ from tests.support import databases
 # The one-click unsubscribe (RFC 8058) is proven by the signed token in its URL: mail
 # clients post it with no session and no form, so its view is CSRF-exempt.
 EXEMPT_ACTIONS = ("/mail/unsubscribe/",)
-NOT_PAGES = ("static", "admin.records.export", "admin.records.report_csv", "employer.watch_list_csv")
+NOT_PAGES = ("static", "records.export", "records.report_csv", "employer.watch_list_csv")
 
 
 class FormScanner(HTMLParser):

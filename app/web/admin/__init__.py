@@ -11,10 +11,7 @@ from app.web.admin import (  # noqa: E402,F401  (view modules register on bp)
     certificates,
     dashboard,
     outbox,
-    records,
     schedule,
     transfers,
     users,
 )
-
-bp.register_blueprint(records.bp)  # /admin/records, endpoints admin.records.*

@@ -1,8 +1,9 @@
 """Admin pages for records, under /admin/records: legacy import (upload, preview, confirm),
 export, OSHA records, and the reports page with charts and CSV downloads.
 
-A nested blueprint of admin (endpoints admin.records.*). An upload waits for its
-confirmation in the database, so any web node can confirm a preview another node made."""
+Part of the admin package, but a blueprint of its own, "records", so that its addresses and
+endpoint names (records.*) stay what bookmarks and the access matrix know. An upload waits
+for its confirmation in the database, so any web node can confirm another node's preview."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from app.services.errors import NotFound
 from app.services.records import exporting, importing, osha, reports
 from app.web.admin.common import today as center_today
 
-bp = Blueprint("records", __name__, url_prefix="/records")
+bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
 MAX_ERRORS_SHOWN = 200
 MAX_UPLOAD_BYTES = 64 * 2**20
@@ -44,7 +45,7 @@ def download(body, filename: str, mimetype: str) -> Response:
 @bp.get("/")
 @roles_required("admin")
 def index():
-    return render_template("admin/records/index.html", export_form=ExportForm(request.args),
+    return render_template("records/index.html", export_form=ExportForm(request.args),
                            osha_form=OshaForm(), sessions=osha.recent_sessions(db.session))
 
 
@@ -68,7 +69,7 @@ def import_upload():
     form = ImportUploadForm()
     text = uploaded_text(form) if form.validate_on_submit() else None
     if text is None:
-        return render_template("admin/records/import.html", form=form)
+        return render_template("records/import.html", form=form)
     plan, summary, token = importing.preview_upload(
         db.session, text, filename=form.file.data.filename or "", uploaded_by=current_user,
         now=utcnow(), today=center_today())
@@ -90,18 +91,18 @@ def import_confirm():
     if summary is None:  # the records changed since the preview: show the errors now found
         return preview_page(plan, None, None)
     flash(f"Import done: {summary}.", "success")
-    return redirect(url_for("admin.records.index"))
+    return redirect(url_for("records.index"))
 
 
 def upload_gone():
     flash("That upload is no longer waiting; upload the file again.", "error")
-    return redirect(url_for("admin.records.import_upload"))
+    return redirect(url_for("records.import_upload"))
 
 
 def preview_page(plan: importing.ImportPlan, summary: importing.ImportSummary | None,
                  token: str | None) -> str:
     """The preview of a checked file: its errors, or what importing it would do."""
-    return render_template("admin/records/preview.html", plan=plan, summary=summary,
+    return render_template("records/preview.html", plan=plan, summary=summary,
                            columns=importing.COLUMNS, max_errors=MAX_ERRORS_SHOWN,
                            form=ImportConfirmForm(token=token))
 
@@ -122,7 +123,7 @@ def export():
 def osha_record():
     form = OshaForm(request.args)
     if not form.validate():
-        return render_template("admin/records/osha.html", form=form,
+        return render_template("records/osha.html", form=form,
                                sessions=osha.recent_sessions(db.session)), 422
     records = osha.training_records(
         db.session, current_app.config["CENTER_TIMEZONE"], session_id=form.session.data,
@@ -150,7 +151,7 @@ def reports_page():
     form, first, last = _period()
     found = reports.all_reports(db.session, current_app.config["CENTER_TIMEZONE"], first, last,
                                 center_today())
-    return render_template("admin/records/reports.html", form=form, reports=found, first=first,
+    return render_template("records/reports.html", form=form, reports=found, first=first,
                            last=last, monthly=reports.monthly_totals(found[0]))
 
 
