@@ -88,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_bp)
-    from app.web.records import bp as records_bp
+    from app.web.admin.records import bp as records_bp
 
     app.register_blueprint(records_bp)
     from app.web.mail_links import bp as mail_links_bp

@@ -109,3 +109,12 @@ def test_users_create_refuses_an_unknown_role_in_one_line(app, db):
                          password_line="a long enough password\n")
     assert "unknown role wizard" in assert_one_line_user_error(result)
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_users_create_stores_the_email_as_accounts_normalise_it(app, db):
+    result = create_user(app, "--password-stdin", email="  Pat.Admin@Example.TEST ",
+                         password_line="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert accounts.user_by_email(db.session, "pat.admin@example.test") is not None
+    bad = create_user(app, "--password-stdin", email="pat@", password_line="a long enough password\n")
+    assert assert_one_line_user_error(bad).startswith("Error: email: ")

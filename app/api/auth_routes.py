@@ -3,8 +3,8 @@
 from flask import current_app, request
 
 from app import login_throttle
+from app.access import token_required
 from app.api import bp
-from app.api.access import token_required
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import MOMENT, STRING, obj

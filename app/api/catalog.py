@@ -1,7 +1,7 @@
 """The course catalog over JSON."""
 
+from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.access import current_api_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import COMPONENTS, items_of, ref

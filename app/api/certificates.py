@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
+from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.access import current_api_user, roles_required
 from app.api.docs import documented, query_parameter
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import STRING, obj, ref

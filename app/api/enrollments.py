@@ -1,8 +1,8 @@
 """Enrollment over JSON: enroll, cancel, and the caller's own enrollments and certificates."""
 
 
+from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.access import current_api_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import json_body
 from app.api.schemas import items_of, obj, ref

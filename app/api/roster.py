@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.access import current_api_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import FieldReader, json_body
 from app.api.schemas import BOOLEAN, INTEGER, STRING, obj

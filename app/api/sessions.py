@@ -1,8 +1,8 @@
 """The schedule over JSON: list, show and create class sessions."""
 
 
+from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.access import current_api_user, roles_required
 from app.api.docs import documented, query_parameter
 from app.api.parsing import FieldReader, json_body, query_args
 from app.api.schemas import INTEGER, MOMENT, STRING, nullable, obj, ref

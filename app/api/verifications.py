@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from app.access import bearer_user, roles_required
 from app.api import bp
-from app.api.access import bearer_user, roles_required
 from app.api.docs import documented
 from app.api.parsing import json_body
 from app.api.schemas import BOOLEAN, STRING, nullable, obj, ref

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
+from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
 from app.models.user import ApiToken, InstructorAuthorisation, Organisation, User, UserRole
 
@@ -17,6 +18,7 @@ __all__ = [
     "InstructorAuthorisation",
     "Notification",
     "Organisation",
+    "RecordsImportUpload",
     "User",
     "UserRole",
     "VerificationLog",

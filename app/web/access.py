@@ -1,29 +1,12 @@
-"""Role gates for HTML pages (Flask-Login sessions)."""
+"""Helpers of the sign-in pages: safe redirect targets and the client's address.
+
+The role gate for pages and the API is app.access.roles_required."""
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, request
-from flask_login import current_user, login_required
-
-
-def role_required(*roles: str):
-    """Send anonymous visitors to the login page; answer 403 to a user without the role."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if not current_user.has_role(*roles):
-                abort(403, description=f"This page is for the {' or '.join(roles)} role.")
-            return view(*args, **kwargs)
-
-        wrapper.web_roles = roles
-        return wrapper
-
-    return decorator
+from flask import request
 
 
 def safe_next(target: str | None, default: str) -> str:

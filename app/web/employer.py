@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_today
 from app.extensions import db
 from app.forms.employer import BulkCheckForm, RemoveForm, SaveManyForm, WatchForm
@@ -14,7 +15,6 @@ from app.services import verification
 from app.services.catalog import requirements
 from app.services.errors import Invalid
 from app.services.verification import bulk_checks, watchlist
-from app.web.access import role_required
 
 bp = Blueprint("employer", __name__)
 
@@ -42,7 +42,7 @@ def _csv_download(text: str, filename: str) -> Response:
 
 
 @bp.get("/employer")
-@role_required("employer")
+@roles_required("employer")
 def dashboard():
     """The watch list, soonest expiry first, with the 30/60/90-day filters."""
     within = _within_days()
@@ -55,7 +55,7 @@ def dashboard():
 
 
 @bp.get("/employer/watch-list.csv")
-@role_required("employer")
+@roles_required("employer")
 def watch_list_csv():
     """The watch list (as filtered) as a CSV download."""
     lines = watchlist.watch_list(db.session, current_user, center_today(), _within_days())
@@ -63,7 +63,7 @@ def watch_list_csv():
 
 
 @bp.post("/employer/watch-list")
-@role_required("employer")
+@roles_required("employer")
 @bulk_limit(_current_account_id)  # saving looks codes up: the same budget as bulk checks
 def save_to_watch_list():
     """Save one code (the dashboard's form) or the rows ticked on a bulk check's results."""
@@ -84,7 +84,7 @@ def save_to_watch_list():
 
 
 @bp.post("/employer/watch-list/<int:entry_id>/remove")
-@role_required("employer")
+@roles_required("employer")
 def remove_from_watch_list(entry_id: int):
     if RemoveForm().validate():
         watchlist.remove(db.session, current_user, entry_id)
@@ -93,7 +93,7 @@ def remove_from_watch_list(entry_id: int):
 
 
 @bp.get("/employer/checks")
-@role_required("employer")
+@roles_required("employer")
 def checks():
     """The bulk check form: upload a CSV or paste a list."""
     return render_template("employer/checks.html", form=BulkCheckForm(),
@@ -106,7 +106,7 @@ def _checks_refused(form: BulkCheckForm, problem: str):
 
 
 @bp.post("/employer/checks")
-@role_required("employer")
+@roles_required("employer")
 @bulk_limit(_current_account_id)
 def run_checks():
     """Verify the uploaded or pasted codes; answer as a table, or as CSV when asked."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required
 
+from app.access import roles_required
 from app.center import center_name, center_zone
 from app.extensions import db
 from app.forms.instructor import ExternalCardForm, RosterForm
@@ -14,7 +15,6 @@ from app.models.base import utcnow
 from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
-from app.web.access import role_required
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -24,7 +24,7 @@ FORM_REFUSALS = (Conflict, Invalid, NotStarted)
 
 
 @bp.get("")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 def index():
     now = utcnow()
     upcoming, recent = certificates.teaching_sessions(db.session, current_user, now)
@@ -59,14 +59,14 @@ def render_roster(roster, form: RosterForm, status: int = 200):
 
 
 @bp.get("/sessions/<int:class_id>")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 def roster_page(class_id: int):
     roster = certificates.roster(db.session, current_user, class_id)
     return render_roster(roster, roster_form(roster))
 
 
 @bp.post("/sessions/<int:class_id>")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 @fresh_login_required
 def record_outcomes(class_id: int):
     roster = certificates.roster(db.session, current_user, class_id)
@@ -89,7 +89,7 @@ def record_outcomes(class_id: int):
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
-@role_required("instructor", "admin")
+@roles_required("instructor", "admin")
 @fresh_login_required
 def record_external_card(certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)

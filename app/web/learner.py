@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm, ReminderSettingsForm
@@ -12,14 +13,13 @@ from app.services.clock import local_date
 from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
 from app.services.verification.lookup import certificate_view
-from app.web.access import role_required
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("learner", __name__)
 
 
 @bp.get("/me")
-@role_required("learner")
+@roles_required("learner")
 def me():
     """Upcoming classes, waitlist places, past classes, certificates and the reminder setting."""
     now = utcnow()
@@ -50,7 +50,7 @@ def _upcoming(enrollments: list, now) -> list:
 
 
 @bp.post("/sessions/<int:class_id>/enroll")
-@role_required("learner")
+@roles_required("learner")
 def enroll(class_id: int):
     try:
         enrollment = enrollment_service.enroll(db.session, current_user, class_id, utcnow())
@@ -76,7 +76,7 @@ def enroll_page(class_id: int):
 
 
 @bp.post("/enrollments/<int:enrollment_id>/cancel")
-@role_required("learner")
+@roles_required("learner")
 def cancel(enrollment_id: int):
     try:
         enrollment = enrollment_service.cancel_enrollment(db.session, current_user,
@@ -91,7 +91,7 @@ def cancel(enrollment_id: int):
 
 
 @bp.post("/me/reminders")
-@role_required("learner")
+@roles_required("learner")
 def reminder_settings():
     form = ReminderSettingsForm()
     if form.validate_on_submit():

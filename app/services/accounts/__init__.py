@@ -12,6 +12,7 @@ from app.services.accounts.staff import (
     search_users,
 )
 from app.services.accounts.users import (
+    any_accounts,
     authenticate,
     certificates_of,
     change_password,
@@ -27,7 +28,7 @@ from app.services.accounts.users import (
 )
 
 __all__ = [
-    "active_instructors", "attach_organisation", "authenticate", "certificates_of",
+    "active_instructors", "any_accounts", "attach_organisation", "authenticate", "certificates_of",
     "change_password", "create_user", "deactivate_user", "get_user", "grant_role",
     "normalise_email", "organisations", "password_reset_token", "reactivate_user", "register",
     "request_password_reset", "reset_password", "revoke_role", "search_users",

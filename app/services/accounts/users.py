@@ -38,6 +38,11 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
+def any_accounts(session: Session) -> bool:
+    """Whether the database holds any account yet (demo data goes only into a new one)."""
+    return session.scalar(select(User.id).limit(1)) is not None
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email_key(email)))
 

@@ -1,5 +1,5 @@
 """Pages for training-center staff under /admin: catalog, schedule, users and authorisations,
-certificate records, the audit log and the outbox. Every view is gated by role_required("admin")."""
+certificate records, the audit log and the outbox. Every view is gated by roles_required("admin")."""
 
 from flask import Blueprint
 

@@ -2,17 +2,17 @@
 
 from flask import render_template, request
 
+from app.access import roles_required
 from app.center import center_zone
 from app.extensions import db
 from app.forms.admin import AuditFilterForm
 from app.services import audit as audit_log
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import page_number
 
 
 @bp.get("/audit")
-@role_required("admin")
+@roles_required("admin")
 def audit_events():
     form = AuditFilterForm(request.args)
     form.validate()

@@ -3,12 +3,12 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.extensions import db
 from app.forms.admin import ConfirmForm, CourseForm
 from app.models import Course
 from app.services import catalog
 from app.services.errors import Conflict, NotFound
-from app.web.access import role_required
 from app.web.admin import bp
 
 
@@ -20,14 +20,14 @@ def get_course(course_id: int) -> Course:
 
 
 @bp.get("/courses")
-@role_required("admin")
+@roles_required("admin")
 def courses():
     return render_template("admin/courses.html", courses=catalog.list_courses(db.session, False),
                            toggle_form=ConfirmForm())
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
-@role_required("admin")
+@roles_required("admin")
 def new_course():
     form = CourseForm()
     if not form.validate_on_submit():
@@ -43,7 +43,7 @@ def new_course():
 
 
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@roles_required("admin")
 def edit_course(course_id: int):
     course = get_course(course_id)
     form = CourseForm(obj=course)
@@ -62,7 +62,7 @@ def edit_course(course_id: int):
 
 
 @bp.post("/courses/<int:course_id>/active")
-@role_required("admin")
+@roles_required("admin")
 def toggle_course(course_id: int):
     course = get_course(course_id)
     if ConfirmForm().validate_on_submit():

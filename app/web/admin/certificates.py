@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_today
 from app.extensions import db
 from app.forms.admin import CertificateSearchForm, ReissueForm, RevokeForm
@@ -12,7 +13,6 @@ from app.models.base import utcnow
 from app.services.certificates import changes
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.records import search as records_search
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, page_number
 from app.web.refusals import flash_refusal
@@ -21,7 +21,7 @@ CERTIFICATE_REFUSALS = (Conflict, Invalid)
 
 
 @bp.get("/certificates")
-@role_required("admin")
+@roles_required("admin")
 def certificates():
     form = CertificateSearchForm(request.args)
     form.validate()
@@ -38,7 +38,7 @@ def certificates():
 
 
 @bp.get("/certificates/<int:certificate_id>")
-@role_required("admin")
+@roles_required("admin")
 def certificate_page(certificate_id: int):
     record = records_search.certificate_record(db.session, certificate_id, center_today())
     return render_template("admin/certificate.html", record=record, revoke_form=RevokeForm(),
@@ -60,7 +60,7 @@ def back_to(certificate_id: int):
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
-@role_required("admin")
+@roles_required("admin")
 def revoke(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = RevokeForm()
@@ -76,7 +76,7 @@ def revoke(certificate_id: int):
 
 
 @bp.post("/certificates/<int:certificate_id>/reissue")
-@role_required("admin")
+@roles_required("admin")
 def reissue(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ReissueForm()
@@ -94,7 +94,7 @@ def reissue(certificate_id: int):
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
-@role_required("admin")
+@roles_required("admin")
 def external_card(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ExternalCardForm()

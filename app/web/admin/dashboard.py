@@ -2,16 +2,16 @@
 
 from flask import render_template
 
+from app.access import roles_required
 from app.center import center_zone
 from app.extensions import db
 from app.services import audit as audit_log
 from app.services import notifications
-from app.web.access import role_required
 from app.web.admin import bp
 
 
 @bp.get("/")
-@role_required("admin")
+@roles_required("admin")
 def index():
     counts = notifications.status_counts(db.session)
     recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), center_zone())

@@ -3,19 +3,19 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.extensions import db
 from app.forms.admin import ConfirmForm, OutboxFilterForm
 from app.models.base import utcnow
 from app.services import notifications
 from app.services.errors import Conflict
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import page_number
 from app.web.refusals import flash_refusal
 
 
 @bp.get("/outbox")
-@role_required("admin")
+@roles_required("admin")
 def outbox():
     form = OutboxFilterForm(request.args)
     page = page_number()
@@ -29,7 +29,7 @@ def outbox():
 
 
 @bp.post("/outbox/<int:notification_id>/retry")
-@role_required("admin")
+@roles_required("admin")
 def retry_notification(notification_id: int):
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")

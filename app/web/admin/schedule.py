@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_today, center_zone, to_local, to_utc
 from app.extensions import db
 from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
@@ -15,7 +16,6 @@ from app.services import accounts, catalog, enrollment, schedule
 from app.services.clock import day_start_utc
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors
 from app.web.refusals import flash_refusal
@@ -30,7 +30,7 @@ def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
 
 
 @bp.get("/sessions")
-@role_required("admin")
+@roles_required("admin")
 def sessions():
     since = day_start_utc(center_today() - timedelta(days=1), center_zone())
     rows = schedule.schedule_listing(db.session, since)
@@ -40,7 +40,7 @@ def sessions():
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-@role_required("admin")
+@roles_required("admin")
 def new_session():
     form = SessionForm()
     form.course.choices = [(c.id, f"{c.code} · {c.title}") for c in catalog.list_courses(db.session)]
@@ -95,13 +95,13 @@ def render_session(class_session: ClassSession, change_form=None, status: int = 
 
 
 @bp.get("/sessions/<int:class_id>")
-@role_required("admin")
+@roles_required("admin")
 def session_page(class_id: int):
     return render_session(get_session(class_id))
 
 
 @bp.post("/sessions/<int:class_id>")
-@role_required("admin")
+@roles_required("admin")
 def change_session(class_id: int):
     class_session = get_session(class_id)
     form = SessionChangeForm()
@@ -124,7 +124,7 @@ def change_session(class_id: int):
 
 
 @bp.post("/sessions/<int:class_id>/cancel")
-@role_required("admin")
+@roles_required("admin")
 def cancel_session(class_id: int):
     class_session = get_session(class_id)
     form = CancelSessionForm()

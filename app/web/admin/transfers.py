@@ -3,6 +3,7 @@
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_zone
 from app.extensions import db
 from app.forms.admin import TransferForm
@@ -10,13 +11,12 @@ from app.models import Enrollment
 from app.models.base import utcnow
 from app.services import schedule
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.refusals import flash_refusal
 
 
 @bp.post("/enrollments/<int:enrollment_id>/transfer")
-@role_required("admin")
+@roles_required("admin")
 def transfer(enrollment_id: int):
     old = db.session.get(Enrollment, enrollment_id)
     if old is None:

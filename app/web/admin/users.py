@@ -4,6 +4,7 @@ authorisations per course family."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.access import roles_required
 from app.center import center_today
 from app.extensions import db
 from app.forms.admin import (
@@ -18,7 +19,6 @@ from app.models.base import utcnow
 from app.services import accounts
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
-from app.web.access import role_required
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors
 from app.web.refusals import flash_refusal
@@ -27,7 +27,7 @@ USER_REFUSALS = (Conflict, Invalid, NotFound)
 
 
 @bp.get("/users")
-@role_required("admin")
+@roles_required("admin")
 def users():
     form = UserSearchForm(request.args)
     found = accounts.search_users(db.session, form.q.data or "", form.role.data or None)
@@ -45,7 +45,7 @@ def authorisation_form() -> AuthorisationForm:
 
 
 @bp.get("/users/<int:user_id>")
-@role_required("admin")
+@roles_required("admin")
 def user_page(user_id: int):
     user = accounts.get_user(db.session, user_id)
     return render_template(
@@ -62,7 +62,7 @@ def back_to(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/roles")
-@role_required("admin")
+@roles_required("admin")
 def set_roles(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = RolesForm()
@@ -82,7 +82,7 @@ def set_roles(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/organisation")
-@role_required("admin")
+@roles_required("admin")
 def set_organisation(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = OrganisationForm()
@@ -95,7 +95,7 @@ def set_organisation(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@role_required("admin")
+@roles_required("admin")
 def toggle_active(user_id: int):
     user = accounts.get_user(db.session, user_id)
     if not ConfirmForm().validate_on_submit():
@@ -114,7 +114,7 @@ def toggle_active(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/instructor-number")
-@role_required("admin")
+@roles_required("admin")
 def set_instructor_number(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = InstructorNumberForm()
@@ -127,7 +127,7 @@ def set_instructor_number(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/authorisations")
-@role_required("admin")
+@roles_required("admin")
 def set_authorisation(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = authorisation_form()
@@ -144,7 +144,7 @@ def set_authorisation(user_id: int):
 
 
 @bp.post("/authorisations/<int:authorisation_id>/remove")
-@role_required("admin")
+@roles_required("admin")
 def remove_authorisation(authorisation_id: int):
     user_id = request.form.get("user_id", type=int)
     if ConfirmForm().validate_on_submit():

@@ -1,21 +1,24 @@
-"""Admin records pages: import with preview then confirm, export, OSHA record, reports."""
+"""Admin records pages: import with preview then confirm, export, OSHA record, reports.
+
+The import keeps its upload in the database: the web tier writes nothing to disk."""
 
 from __future__ import annotations
 
 import io
-import os
-import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from flask_login.utils import _create_identifier
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app.models import Certificate
+from app.extensions import db as _db
+from app.models import Certificate, RecordsImportUpload, User
+from app.models.base import utcnow
 from app.services.records import importing
 from app.services.verification.lookup import find_by_code
-from app.web import records
+from app.web.admin import records
 from tests import factories
 
 HEADER = ",".join(importing.COLUMNS) + "\n"
@@ -23,9 +26,22 @@ HEADER = ",".join(importing.COLUMNS) + "\n"
 
 @pytest.fixture
 def admin_client(app, client, login, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # uploads wait here, not in instance/
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     factories.CourseFactory(code="BLS")
-    return login(factories.admin())
+    yield login(factories.admin())
+    assert not (tmp_path / "instance").exists()  # nothing of an upload is kept on disk
+
+
+ONE_ROW = HEADER + "OLD-1,Ann Lee,ann@example.org,BLS,2025-01-10,,,,,,\n"
+
+
+def confirmation_token(page) -> str:
+    return page.get_data(as_text=True).split('name="token" type="hidden" value="')[1].split('"')[0]
+
+
+def waiting_uploads(db) -> list[RecordsImportUpload]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(RecordsImportUpload)))
 
 
 def upload(client, text: str, name: str = "legacy.csv"):
@@ -57,7 +73,7 @@ def test_records_pages_refuse_signed_in_users_without_the_admin_role(client, log
 
 
 def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(admin_client, db):
-    page = upload(admin_client, HEADER + "OLD-1,Ann Lee,ann@example.org,BLS,2025-01-10,,,,,,\n")
+    page = upload(admin_client, ONE_ROW)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "This would import 1" in html and "ann@example.org" in html
@@ -150,13 +166,82 @@ def test_an_oversized_upload_is_refused_and_points_to_the_command(admin_client, 
     assert "certificates import command" in page.get_data(as_text=True)
 
 
-def test_uploads_never_confirmed_are_dropped_after_a_day(admin_client, app):
-    folder = Path(app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stale, fresh = folder / f"{'a' * 32}.csv", folder / f"{'b' * 32}.csv"
-    for path in (stale, fresh):
-        path.write_text(HEADER, encoding="utf-8")
-    day_old = time.time() - 25 * 3600
-    os.utime(stale, (day_old, day_old))
-    upload(admin_client, HEADER + "OLD-1,Ann Lee,ann@example.org,BLS,2025-01-10,,,,,,\n")
-    assert not stale.exists() and fresh.exists()
+def test_uploads_never_confirmed_are_dropped_after_a_day(admin_client, db):
+    admin = factories.admin(email="other-admin@example.test")
+    stale, fresh = (RecordsImportUpload(token=letter * 32, uploaded_by_id=admin.id,
+                                        filename="old.csv", csv_text=ONE_ROW,
+                                        created_at=utcnow() - timedelta(hours=hours))
+                    for letter, hours in (("a", 25), ("b", 1)))
+    db.session.add_all([stale, fresh])
+    db.session.commit()
+    upload(admin_client, ONE_ROW)
+    tokens = {waiting.token for waiting in waiting_uploads(db)}
+    assert "a" * 32 not in tokens and "b" * 32 in tokens and len(tokens) == 2
+
+
+def test_a_day_old_upload_is_no_longer_confirmed_even_before_it_is_dropped(admin_client, db):
+    token = confirmation_token(upload(admin_client, ONE_ROW))
+    waiting = waiting_uploads(db)[0]
+    waiting.created_at = utcnow() - timedelta(hours=25)
+    db.session.commit()
+    page = admin_client.post("/admin/records/import/confirm", data={"token": token},
+                             follow_redirects=True)
+    assert "no longer waiting" in page.get_data(as_text=True)
+    assert certificates(db) == 0
+
+
+def test_the_upload_waits_in_the_database_and_goes_once_imported(admin_client, db):
+    token = confirmation_token(upload(admin_client, ONE_ROW, name="from-the-old-system.csv"))
+    [waiting] = waiting_uploads(db)
+    assert waiting.token == token and waiting.csv_text == ONE_ROW
+    assert waiting.filename == "from-the-old-system.csv" and waiting.uploaded_by.has_role("admin")
+    admin_client.post("/admin/records/import/confirm", data={"token": token})
+    assert waiting_uploads(db) == [] and certificates(db) == 1
+
+
+def test_an_upload_with_errors_is_not_kept(admin_client, db):
+    upload(admin_client, HEADER + "OLD-2,Bob Ray,bob@example.org,XYZ,2025-01-10,,,,,,\n")
+    assert waiting_uploads(db) == []
+
+
+def test_errors_found_at_confirmation_are_shown_and_the_upload_dropped(admin_client, db):
+    token = confirmation_token(upload(admin_client, ONE_ROW))
+    course = db.session.scalar(select(factories.Course).where(factories.Course.code == "BLS"))
+    course.code = "BLS-OLD"  # the file's course is no longer in the catalog
+    db.session.commit()
+    page = admin_client.post("/admin/records/import/confirm", data={"token": token})
+    assert page.status_code == 200 and "unknown course &#39;BLS&#39;" in page.get_data(as_text=True)
+    assert waiting_uploads(db) == [] and certificates(db) == 0
+
+
+def signed_in_client(node, user):
+    """A test client of `node` with `user` signed in (as the `login` fixture does)."""
+    client = node.test_client()
+    with node.test_request_context():
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(user.id), "_fresh": True, "_id": identifier})
+    return client
+
+
+def test_a_preview_made_on_one_web_node_is_confirmed_on_another(app_factory, tmp_path):
+    """Two app instances on one database, as two gunicorn hosts behind a load balancer."""
+    node_a, node_b = app_factory(), app_factory()
+    for node, folder in ((node_a, "a"), (node_b, "b")):
+        node.instance_path = str(tmp_path / folder)
+    with node_a.app_context():
+        factories.CourseFactory(code="BLS")
+        admin = factories.admin()
+        page = upload(signed_in_client(node_a, admin), ONE_ROW)
+        assert "This would import 1" in page.get_data(as_text=True)
+        token = confirmation_token(page)
+        admin_id = admin.id
+        _db.session.remove()
+    with node_b.app_context():
+        client = signed_in_client(node_b, _db.session.get(User, admin_id))
+        done = client.post("/admin/records/import/confirm", data={"token": token},
+                           follow_redirects=True)
+        assert "Import done: imported 1" in done.get_data(as_text=True)
+        assert find_by_code(_db.session, "OLD-1").holder_name == "Ann Lee"
+        _db.session.remove()
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -1,0 +1,38 @@
+"""`users create`: an account from the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from app.cli.errors import fail
+from app.extensions import db
+from app.models.vocab import ROLES
+from app.security import password_hasher
+from app.services import accounts
+from app.services.errors import DomainError
+
+group = AppGroup("users", help="Manage user accounts.")
+
+
+@group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", "roles", multiple=True, required=True, help="one of: " + ", ".join(ROLES))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, full_name: str, roles: tuple[str, ...], password_stdin: bool):
+    """Create a user; the password is one line read from standard input."""
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        fail(f"unknown role {', '.join(unknown)}; choose from {', '.join(ROLES)}")
+    if not password_stdin:
+        fail("pass --password-stdin and give the password on standard input")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(db.session, email=email, full_name=full_name,
+                                    password=password, roles=roles, hasher=password_hasher())
+    except DomainError as error:
+        fail(error.message)
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
