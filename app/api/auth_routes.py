@@ -6,9 +6,9 @@ from app import login_throttle
 from app.access import token_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.parsing import FieldReader, json_body
-from app.api.schemas import MOMENT, STRING, obj
+from app.api.schemas import MOMENT, STRING, obj, text
 from app.api.serializers import moment
+from app.api.validation import request_body
 from app.errors import error_response
 from app.extensions import db
 from app.models.base import utcnow
@@ -16,7 +16,7 @@ from app.security import password_hasher
 from app.services.accounts import tokens
 from app.services.errors import RateLimited, Unauthenticated
 
-TOKEN_REQUEST = obj({"email": STRING, "password": STRING}, ["email", "password"])
+TOKEN_REQUEST = obj({"email": text(254), "password": text(1000)}, ["email", "password"])
 
 
 @bp.post("/tokens")
@@ -24,10 +24,8 @@ TOKEN_REQUEST = obj({"email": STRING, "password": STRING}, ["email", "password"]
             response=obj({"token": STRING, "expires_at": MOMENT}), status=201,
             errors=(401, 429))
 def create_token():
-    fields = FieldReader(json_body())
-    email = fields.string("email", max_length=254)
-    password = fields.string("password", max_length=1000)
-    fields.done()
+    body = request_body()
+    email, password = body.text("email"), body.text("password")
     wait = login_throttle.seconds_blocked(email)
     if wait is not None:
         refusal = RateLimited(login_throttle.wait_message(wait))

@@ -1,5 +1,9 @@
 """Each API route documents itself; /openapi.json is built from the URL map, so a route
-without a description is caught by the tests rather than forgotten."""
+without a description is caught by the tests rather than forgotten.
+
+The `request` and `query` schemas given here are also what the route's handler checks its
+request against (app.api.validation reads them back from the view), so they are the one
+declaration of what the route accepts."""
 
 from __future__ import annotations
 
@@ -14,26 +18,22 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def documented(summary: str, *, request: dict | None = None, response: dict | None = None,
-               status: int = 200, errors: tuple[int, ...] = (), parameters: list | None = None,
+def documented(summary: str, *, request: dict | None = None, query: dict | None = None,
+               response: dict | None = None, status: int = 200, errors: tuple[int, ...] = (),
                response_type: str = "application/json"):
-    """Attach an OpenAPI operation to a view function."""
+    """Attach an OpenAPI operation to a view function: `request` is the JSON body's schema,
+    `query` an object schema whose properties are the query arguments."""
 
     def decorator(view):
         view.openapi = {
             "summary": summary,
             "request": request,
+            "query": query,
             "response": response,
             "status": status,
             "errors": errors,
-            "parameters": parameters or [],
             "response_type": response_type,
         }
         return view
 
     return decorator
-
-
-def query_parameter(name: str, schema: dict, description: str = "") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description}

@@ -4,9 +4,9 @@
 from app.access import current_api_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.parsing import json_body
 from app.api.schemas import items_of, obj, ref
 from app.api.serializers import enrollment_json
+from app.api.validation import request_body
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
@@ -20,7 +20,7 @@ from app.services.verification.lookup import certificate_view
             response=ref("Enrollment"), status=201, errors=(400, 404, 409, 422))
 @roles_required("learner")
 def create_enrollment(class_id: int):
-    json_body()  # the body carries nothing, but must not be malformed
+    request_body()  # the body carries nothing, but must be a JSON object
     enrollment = enrollment_service.enroll(db.session, current_api_user(), class_id, utcnow())
     position = enrollment_service.waitlist_position(db.session, enrollment)
     return enrollment_json(enrollment, position), 201

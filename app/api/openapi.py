@@ -30,11 +30,20 @@ def path_parameters(rule: str) -> list[dict]:
     return parameters
 
 
+def query_parameters(query: dict | None) -> list[dict]:
+    """The query arguments of a route's query schema, one parameter each."""
+    if query is None:
+        return []
+    return [{"name": name, "in": "query", "required": name in query.get("required", []),
+             "schema": schema} for name, schema in query["properties"].items()]
+
+
 def operation(view, rule: str) -> dict:
     spec = getattr(view, "openapi", None)
     if spec is None:
         raise UndocumentedRoute(f"{rule} has no @documented description")
-    op: dict = {"summary": spec["summary"], "parameters": path_parameters(rule) + spec["parameters"]}
+    op: dict = {"summary": spec["summary"],
+                "parameters": path_parameters(rule) + query_parameters(spec["query"])}
     if spec["request"] is not None:
         # A body is required when its schema requires a field (an empty body reads as {}).
         op["requestBody"] = {"required": bool(spec["request"].get("required")),
@@ -51,6 +60,8 @@ def operation(view, rule: str) -> dict:
         errors |= {403}
     if spec["request"] is not None:
         errors |= {400, 422}
+    if spec["query"] is not None:
+        errors |= {422}
     for status in sorted(errors):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[str(status)],

@@ -1,20 +1,23 @@
-"""Reading JSON bodies and query strings into typed values, with API.md errors."""
+"""Reading the request's raw parts: the JSON body, and ISO 8601 text into dates and times.
+What a request may hold is declared by its schema (app.api.schemas) and checked by
+app.api.validation; these readers only turn checked text into values."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from flask import request
 
-from app.services.errors import Invalid, Malformed
+from app.services.errors import Malformed
 
-# Times and dates outside these years are refused as invalid: no class is that far off, and
-# it keeps date arithmetic (time zones, "the day after") clear of datetime's own limits.
-MIN_YEAR, MAX_YEAR = 1900, 9000
-_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
-NO_NUL = "Must not contain a NUL character."
+# RFC 3339, as JSON Schema's "date" and "date-time" formats mean: no looser ISO 8601 forms
+# (Python's fromisoformat reads "20261201" or a time without seconds), or the API would
+# accept text the document calls invalid.
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MOMENT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                     r"(?:\.([0-9]+))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))")
 
 
 def json_body() -> dict:
@@ -45,140 +48,31 @@ def _without_lone_surrogates(body: dict) -> dict:
     return body
 
 
-class FieldReader:
-    """Collects every field error of a body before raising one `invalid`."""
-
-    def __init__(self, source: dict):
-        self.source = source
-        self.errors: dict[str, list[str]] = {}
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    def raw(self, name: str, required: bool):
-        if name not in self.source or self.source[name] is None:
-            if required:
-                self.fail(name, "This field is required.")
-            return None
-        value = self.source[name]
-        if isinstance(value, str) and "\x00" in value:  # no database text column takes NUL
-            self.fail(name, NO_NUL)
-            return None
-        return value
-
-    def string(self, name: str, required: bool = True, max_length: int = 500) -> str | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(name, "Must be a non-empty string.")
-            return None
-        if len(value) > max_length:
-            self.fail(name, f"Must be at most {max_length} characters.")
-            return None
-        return value.strip()
-
-    def integer(self, name: str, required: bool = True, minimum: int | None = None,
-                maximum: int | None = None) -> int | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(name, "Must be a whole number.")
-            return None
-        if minimum is not None and value < minimum:
-            self.fail(name, f"Must be at least {minimum}.")
-            return None
-        if maximum is not None and value > maximum:
-            self.fail(name, f"Must be at most {maximum}.")
-            return None
-        return value
-
-    def boolean(self, name: str, required: bool = False) -> bool | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            self.fail(name, "Must be true or false.")
-            return None
-        return value
-
-    def choice(self, name: str, choices, required: bool = True) -> str | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        if value not in choices:
-            self.fail(name, f"Must be one of: {', '.join(choices)}.")
-            return None
-        return value
-
-    def choices(self, name: str, choices, required: bool = True) -> list[str] | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, list) or any(item not in choices for item in value):
-            self.fail(name, f"Must be a list of: {', '.join(choices)}.")
-            return None
-        return list(dict.fromkeys(value))
-
-    def moment(self, name: str, required: bool = True) -> datetime | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        parsed = parse_moment(value)
-        if parsed is None:
-            self.fail(name, "Must be an ISO 8601 time with an offset, e.g. 2026-12-01T14:00:00+00:00.")
-        return parsed
-
-    def day(self, name: str, required: bool = True) -> date | None:
-        value = self.raw(name, required)
-        if value is None:
-            return None
-        parsed = parse_day(value)
-        if parsed is None:
-            self.fail(name, "Must be a date written YYYY-MM-DD.")
-        return parsed
-
-    def done(self) -> None:
-        """Raise one `invalid` listing every field error found so far."""
-        if self.errors:
-            names = ", ".join(sorted(self.errors))
-            raise Invalid(f"Please correct: {names}.", fields=self.errors)
+def parse_day(value) -> date | None:
+    """A date from RFC 3339 full-date text (YYYY-MM-DD); None when it is not one."""
+    found = _DAY.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    try:
+        return date(*map(int, found.groups()))
+    except ValueError:
+        return None
 
 
 def parse_moment(value) -> datetime | None:
-    """An aware datetime in UTC from ISO 8601 text; None when naive or unreadable."""
-    if not isinstance(value, str):
+    """An aware datetime in UTC from RFC 3339 date-time text (an offset is part of it);
+    None when it is not one, or lies beyond what datetime can hold in UTC."""
+    found = _MOMENT.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
         return None
+    *fields, fraction, zulu, sign, offset_hours, offset_minutes = found.groups()
+    microseconds = int((fraction or "0")[:6].ljust(6, "0"))
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        offset = timedelta(0) if zulu else timedelta(hours=int(offset_hours),
+                                                      minutes=int(offset_minutes))
+        if offset_minutes and int(offset_minutes) > 59:
+            return None
+        zone = timezone(-offset if sign == "-" else offset)
+        return datetime(*map(int, fields), microseconds, tzinfo=zone).astimezone(UTC)
+    except (ValueError, OverflowError):  # a wrong calendar day, hour 24, offset >= 24 h
         return None
-    if parsed.tzinfo is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        return None
-    return parsed.astimezone(UTC)
-
-
-def parse_day(value) -> date | None:
-    if not isinstance(value, str) or len(value.strip()) != 10:
-        return None
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if MIN_YEAR <= parsed.year <= MAX_YEAR else None
-
-
-def query_args(names: dict[str, str]) -> FieldReader:
-    """A FieldReader over the query string; `names` maps each argument to its kind."""
-    source: dict = {}
-    for name, kind in names.items():
-        value = request.args.get(name)
-        if value is None or value == "":
-            continue
-        if kind == "int":
-            # ASCII digits only: str.isdigit also admits "²", which int() refuses.
-            source[name] = int(value) if _WHOLE_NUMBER.fullmatch(value) else value
-        else:
-            source[name] = value
-    return FieldReader(source)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from app.api import bp
 from app.api.docs import documented
-from app.api.parsing import FieldReader, json_body
-from app.api.schemas import BOOLEAN, GUIDELINE_LIST, LEVEL, STRING, TOPIC_LIST, obj, ref
+from app.api.schemas import BOOLEAN, GUIDELINE_LIST, LEVEL, STRING, TOPIC_LIST, obj, ref, text
+from app.api.validation import request_body
 from app.api.verifications import api_caller
 from app.center import center_today
 from app.extensions import db
@@ -15,7 +15,8 @@ from app.services import verification
 from app.services.catalog import requirements
 from app.services.verification.bulk_checks import MAX_CODE_LENGTH
 
-CHECK_REQUEST = obj({"code": STRING, "requirement": ref("Requirement")}, ["code", "requirement"])
+CHECK_REQUEST = obj({"code": text(MAX_CODE_LENGTH), "requirement": ref("Requirement")},
+                    ["code", "requirement"])
 CHECK_RESPONSE = obj(
     {"meets_requirement": BOOLEAN, "reasons": {"type": "array", "items": STRING}},
     ["meets_requirement", "reasons"],
@@ -44,13 +45,9 @@ def list_presets():
             request=CHECK_REQUEST, response=CHECK_RESPONSE, errors=(404, 429))
 @public_lookup_limit()
 def check_requirement():
-    body = json_body()
-    fields = FieldReader(body)
-    code = fields.string("code", max_length=MAX_CODE_LENGTH)
-    given = fields.raw("requirement", required=True)
-    fields.done()
+    body = request_body()
     today = center_today()
-    requirement = requirements.parse_requirement(given, today)
-    answer = verification.verify_code(db.session, code, requirement, today=today, now=utcnow(),
-                                      channel="api", caller=api_caller())
+    requirement = requirements.parse_requirement(body["requirement"], today)
+    answer = verification.verify_code(db.session, body.text("code"), requirement, today=today,
+                                      now=utcnow(), channel="api", caller=api_caller())
     return {"meets_requirement": answer.meets_requirement, "reasons": answer.reasons}

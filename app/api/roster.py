@@ -5,15 +5,15 @@ from __future__ import annotations
 from app.access import current_api_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.parsing import FieldReader, json_body
-from app.api.schemas import BOOLEAN, INTEGER, STRING, obj
+from app.api.schemas import BOOLEAN, INTEGER, STRING, free_text, obj, one_of_names, whole_number
+from app.api.validation import request_body
 from app.center import center_name, center_zone
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
+from app.routing import MAX_RECORD_ID
 from app.services import certificates
 from app.services.certificates.outcomes import MAX_SCORE, OutcomeInput
-from app.services.errors import Invalid
 
 MAX_RESULTS = 1000
 MAX_REMARK = 1000
@@ -25,9 +25,8 @@ ROSTER_RESPONSE = obj({
     }, ["enrollment_id", "learner_name", "learner_email", "status"])},
 }, ["finalised", "items"])
 RESULT = obj({
-    "enrollment_id": INTEGER, "outcome": {"type": "string", "enum": list(OUTCOMES)},
-    "score": {"type": "integer", "minimum": 0, "maximum": MAX_SCORE},
-    "remark": STRING,
+    "enrollment_id": whole_number(1, MAX_RECORD_ID), "outcome": one_of_names(OUTCOMES),
+    "score": whole_number(0, MAX_SCORE), "remark": free_text(MAX_REMARK),
 }, ["enrollment_id", "outcome"])
 COMPLETIONS_REQUEST = obj({"results": {"type": "array", "items": RESULT,
                                        "maxItems": MAX_RESULTS},
@@ -47,29 +46,10 @@ def show_roster(class_id: int):
          "learner_email": e.learner.email, "status": e.status} for e in roster.enrollments]}
 
 
-def read_results(value) -> list[OutcomeInput]:
-    """The `results` list, every item checked; all problems reported at once."""
-    if not isinstance(value, list) or len(value) > MAX_RESULTS:
-        raise Invalid.field("results", f"Must be a list of at most {MAX_RESULTS} results.")
-    results, errors = [], {}
-    for index, item in enumerate(value):
-        if not isinstance(item, dict):
-            errors[f"results[{index}]"] = ["Must be an object."]
-            continue
-        fields = FieldReader(item)
-        enrollment_id = fields.integer("enrollment_id", minimum=1)
-        outcome = fields.choice("outcome", OUTCOMES)
-        score = fields.integer("score", required=False, minimum=0, maximum=MAX_SCORE)
-        remark = fields.raw("remark", required=False)
-        if remark is not None and (not isinstance(remark, str) or len(remark) > MAX_REMARK):
-            fields.fail("remark", f"Must be text of at most {MAX_REMARK} characters.")
-        for name, messages in fields.errors.items():
-            errors[f"results[{index}].{name}"] = messages
-        if not fields.errors:
-            results.append(OutcomeInput(enrollment_id, outcome, score, (remark or "").strip() or None))
-    if errors:
-        raise Invalid(f"Please correct: {', '.join(errors)}.", fields=errors)
-    return results
+def outcome_inputs(results: list[dict]) -> list[OutcomeInput]:
+    """The checked `results` as the outcome service takes them (a blank remark is none)."""
+    return [OutcomeInput(result["enrollment_id"], result["outcome"], result.get("score"),
+                         (result.get("remark") or "").strip() or None) for result in results]
 
 
 @bp.post("/sessions/<int:class_id>/completions")
@@ -80,12 +60,10 @@ def read_results(value) -> list[OutcomeInput]:
 def record_completions(class_id: int):
     # Who may record is answered before what was sent (403 before 422).
     certificates.teaching_session(db.session, current_api_user(), class_id)
-    body = FieldReader(json_body())
-    finalise = body.boolean("finalise")
-    raw_results = body.raw("results", required=True)
-    body.done()
+    body = request_body()
     issued = certificates.record_outcomes(db.session, current_api_user(), class_id,
-                                          read_results(raw_results), bool(finalise), utcnow(),
+                                          outcome_inputs(body["results"]),
+                                          body.get("finalise", False), utcnow(),
                                           center_name=center_name(), zone_name=center_zone())
     return {"certificates": [{"enrollment_id": enrollment_id, "code": code}
                              for enrollment_id, code in issued]}

@@ -1,4 +1,6 @@
-"""JSON Schemas of the API's resources (OpenAPI components)."""
+"""JSON Schemas of the API: the resources it answers with (OpenAPI components) and the
+building blocks of what it accepts. A request schema is the one declaration of its shape:
+the OpenAPI document publishes it and app.api.validation checks requests against it."""
 
 from app.models.vocab import COURSE_FORMATS, ENROLLMENT_STATUSES, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
 from app.services.catalog.requirements import PRESETS
@@ -11,6 +13,22 @@ BOOLEAN = {"type": "boolean"}
 LEVEL = {"type": "string", "enum": list(LEVELS)}
 TOPIC_LIST = {"type": "array", "items": {"type": "string", "enum": list(TOPICS)}}
 GUIDELINE_LIST = {"type": "array", "items": {"type": "string", "enum": list(GUIDELINES)}}
+
+# What Python's str.strip() removes (every c with c.isspace()), spelled as escapes that
+# Python's, ECMA-262's and Rust's regular expressions read alike, so the published pattern
+# means what the API does. tests/api/test_validation.py checks the list against Python.
+WHITESPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
+              "\\u2028\\u2029\\u202f\\u205f\\u3000")
+# No database text column takes NUL, so no request string may carry one.
+NUL_FREE = "^[^\\x00]*$"
+# Not empty and not only whitespace: the services strip text and refuse it when empty.
+VISIBLE = f"^[^\\x00]*[^\\x00{WHITESPACE}][^\\x00]*$"
+# Years outside 1900..9000 are refused: no class is that far off, and it keeps date
+# arithmetic (time zones, "the day after") clear of datetime's own limits.
+IN_YEAR_RANGE = "^(19[0-9]{2}|[2-8][0-9]{3}|9000)-"
+SENT_DATE = {"type": "string", "format": "date", "pattern": IN_YEAR_RANGE}
+SENT_MOMENT = {"type": "string", "format": "date-time", "pattern": IN_YEAR_RANGE,
+               "description": "with an offset, e.g. 2026-12-01T14:00:00+00:00"}
 
 
 def ref(name: str) -> dict:
@@ -30,6 +48,31 @@ def items_of(name: str) -> dict:
 
 def nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+def text(max_length: int, description: str = "") -> dict:
+    """Text that is not blank, of at most `max_length` characters; read stripped."""
+    schema = {"type": "string", "maxLength": max_length, "pattern": VISIBLE}
+    return {**schema, "description": description} if description else schema
+
+
+def free_text(max_length: int | None = None) -> dict:
+    """Text that may be empty (but carries no NUL)."""
+    schema = {"type": "string", "pattern": NUL_FREE}
+    return {**schema, "maxLength": max_length} if max_length else schema
+
+
+def whole_number(minimum: int, maximum: int) -> dict:
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
+def one_of_names(names) -> dict:
+    return {"type": "string", "enum": list(names)}
+
+
+def names_from(names) -> dict:
+    """A list of names from a vocabulary (repeats are read once)."""
+    return {"type": "array", "items": one_of_names(names)}
 
 
 COMPONENTS = {
@@ -86,11 +129,15 @@ COMPONENTS = {
         },
         ["code", "status", "holder_name", "course", "issued_on", "expires_on"],
     ),
+    # A request part: the requirement engine refuses unknown keys, so the object is closed.
     "Requirement": {
+        "description": "a preset name, or an object with level and topics",
         "anyOf": [
-            {"type": "string", "enum": list(PRESETS), "description": "a preset name"},
-            obj({"level": LEVEL, "topics": TOPIC_LIST, "guidelines": GUIDELINE_LIST,
-                 "valid_on": DATE}, ["level", "topics"]),
-        ]
+            {**one_of_names(PRESETS), "description": "a preset name"},
+            {**obj({"level": one_of_names(LEVELS), "topics": names_from(TOPICS),
+                    "guidelines": names_from(GUIDELINES), "valid_on": SENT_DATE},
+                   ["level", "topics"]),
+             "additionalProperties": False},
+        ],
     },
 }

@@ -1,12 +1,22 @@
-"""The schedule over JSON: list, show and create class sessions."""
+"""The schedule over JSON: list, show, create, change and cancel class sessions."""
 
 
 from app.access import current_api_user, roles_required
 from app.api import bp
-from app.api.docs import documented, query_parameter
-from app.api.parsing import FieldReader, json_body, query_args
-from app.api.schemas import INTEGER, MOMENT, STRING, nullable, obj, ref
+from app.api.docs import documented
+from app.api.schemas import (
+    INTEGER,
+    SENT_DATE,
+    SENT_MOMENT,
+    nullable,
+    obj,
+    one_of_names,
+    ref,
+    text,
+    whole_number,
+)
 from app.api.serializers import session_json
+from app.api.validation import request_body, request_query
 from app.center import center_zone
 from app.extensions import db
 from app.models.base import utcnow
@@ -18,21 +28,27 @@ from app.services.schedule import sessions as scheduling
 
 SESSION_LIST = obj({"items": {"type": "array", "items": ref("Session")},
                     "next_page": nullable(INTEGER)}, ["items", "next_page"])
-SESSION_REQUEST = obj(
-    {"course": STRING, "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING,
-     "instructor_email": STRING, "capacity": INTEGER, "enrollment_closes_at": MOMENT},
-    ["course", "starts_at", "ends_at", "location", "instructor_email", "capacity"],
-)
-LIST_PARAMETERS = [
-    query_parameter("course", {"type": "string"}, "course code"),
-    query_parameter("level", {"type": "string", "enum": list(LEVELS)}),
-    query_parameter("topic", {"type": "string", "enum": list(TOPICS)}),
-    query_parameter("guideline", {"type": "string", "enum": list(GUIDELINES)}),
-    query_parameter("from", {"type": "string", "format": "date"}),
-    query_parameter("to", {"type": "string", "format": "date"}),
-    query_parameter("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
-    query_parameter("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
-]
+LIST_QUERY = obj({
+    "course": text(32, "course code"),
+    "level": one_of_names(LEVELS),
+    "topic": one_of_names(TOPICS),
+    "guideline": one_of_names(GUIDELINES),
+    "from": {**SENT_DATE, "description": "first day of the start (inclusive)"},
+    "to": {**SENT_DATE, "description": "last day of the start (inclusive)"},
+    "page": whole_number(1, 100_000),
+    "per_page": whole_number(1, 100),
+})
+# What a PATCH may change; a new session needs all of it but the cut-off.
+SESSION_FIELDS = {
+    "capacity": whole_number(1, 1000), "instructor_email": text(254),
+    "location": text(200), "starts_at": SENT_MOMENT, "ends_at": SENT_MOMENT,
+    "enrollment_closes_at": SENT_MOMENT,
+}
+SESSION_REQUEST = obj({"course": text(32, "course code"), **SESSION_FIELDS},
+                      ["course", "starts_at", "ends_at", "location", "instructor_email",
+                       "capacity"])
+SESSION_CHANGE = obj(SESSION_FIELDS)
+CANCELLATION = obj({"reason": text(500)}, ["reason"])
 
 
 def sessions_json(class_sessions) -> list[dict]:
@@ -40,23 +56,22 @@ def sessions_json(class_sessions) -> list[dict]:
     return [session_json(s, lengths.get(s.id, 0)) for s in class_sessions]
 
 
+def session_values(body) -> dict:
+    """The checked session fields as the schedule services take them, unsent ones None."""
+    return {"capacity": body.get("capacity"), "location": body.text("location"),
+            "starts_at": body.moment("starts_at"), "ends_at": body.moment("ends_at"),
+            "enrollment_closes_at": body.moment("enrollment_closes_at")}
+
+
 @bp.get("/sessions")
-@documented("Upcoming scheduled sessions, soonest first", response=SESSION_LIST,
-            parameters=LIST_PARAMETERS, errors=(422,))
+@documented("Upcoming scheduled sessions, soonest first", query=LIST_QUERY,
+            response=SESSION_LIST)
 def list_sessions():
-    args = query_args({"course": "str", "level": "str", "topic": "str", "guideline": "str",
-                       "from": "str", "to": "str", "page": "int", "per_page": "int"})
+    query = request_query()
     criteria = scheduling.SessionFilter(
-        course_code=args.string("course", required=False, max_length=32),
-        level=args.choice("level", LEVELS, required=False),
-        topic=args.choice("topic", TOPICS, required=False),
-        guideline=args.choice("guideline", GUIDELINES, required=False),
-        date_from=args.day("from", required=False),
-        date_to=args.day("to", required=False),
-    )
-    page = args.integer("page", required=False, minimum=1, maximum=100_000) or 1
-    per_page = args.integer("per_page", required=False, minimum=1, maximum=100) or 20
-    args.done()
+        course_code=query.text("course"), level=query.get("level"), topic=query.get("topic"),
+        guideline=query.get("guideline"), date_from=query.day("from"), date_to=query.day("to"))
+    page, per_page = query.get("page", 1), query.get("per_page", 20)
     rows, more = scheduling.list_upcoming(db.session, utcnow(), criteria,
                                           center_zone(), page, per_page)
     return {"items": sessions_json(rows), "next_page": page + 1 if more else None}
@@ -73,32 +88,15 @@ def show_session(class_id: int):
             status=201)
 @roles_required("admin")
 def create_session():
-    fields = FieldReader(json_body())
-    course_code = fields.string("course", max_length=32)
-    values = {
-        "starts_at": fields.moment("starts_at"),
-        "ends_at": fields.moment("ends_at"),
-        "location": fields.string("location", max_length=200),
-        "capacity": fields.integer("capacity", minimum=1, maximum=1000),
-        "enrollment_closes_at": fields.moment("enrollment_closes_at", required=False),
-    }
-    instructor_email = fields.string("instructor_email", max_length=254)
-    fields.done()
-    course = catalog.course_by_code(db.session, course_code)
+    body = request_body()
+    course = catalog.course_by_code(db.session, body.text("course"))
     if course is None:
         raise Invalid.field("course", "No course has this code.")
-    instructor = scheduling.instructor_by_email(db.session, instructor_email)
+    instructor = scheduling.instructor_by_email(db.session, body.text("instructor_email"))
     class_session = scheduling.schedule_session(
         db.session, current_api_user(), course=course, instructor=instructor,
-        zone_name=center_zone(), **values)
+        zone_name=center_zone(), **session_values(body))
     return sessions_json([class_session])[0], 201
-
-
-
-SESSION_CHANGE = obj(
-    {"capacity": INTEGER, "instructor_email": STRING, "location": STRING, "starts_at": MOMENT,
-     "ends_at": MOMENT, "enrollment_closes_at": MOMENT}, [])
-CANCELLATION = obj({"reason": STRING}, ["reason"])
 
 
 @bp.patch("/sessions/<int:class_id>")
@@ -106,19 +104,12 @@ CANCELLATION = obj({"reason": STRING}, ["reason"])
             response=ref("Session"), errors=(404, 409, 422))
 @roles_required("admin")
 def change_session(class_id: int):
-    fields = FieldReader(json_body())
-    changes = {
-        "capacity": fields.integer("capacity", required=False, minimum=1, maximum=1000),
-        "location": fields.string("location", required=False, max_length=200),
-        "starts_at": fields.moment("starts_at", required=False),
-        "ends_at": fields.moment("ends_at", required=False),
-        "enrollment_closes_at": fields.moment("enrollment_closes_at", required=False),
-    }
-    instructor_email = fields.string("instructor_email", required=False, max_length=254)
-    fields.done()
+    body = request_body()
     class_session = scheduling.get_session(db.session, class_id)
-    if instructor_email:
-        changes["instructor"] = scheduling.instructor_by_email(db.session, instructor_email)
+    changes = session_values(body)
+    if "instructor_email" in body:
+        changes["instructor"] = scheduling.instructor_by_email(
+            db.session, body.text("instructor_email"))
     class_session = schedule_admin.update_session(db.session, current_api_user(), class_session,
                                                   changes, utcnow(), zone_name=center_zone())
     return sessions_json([class_session])[0]
@@ -129,9 +120,7 @@ def change_session(class_id: int):
             request=CANCELLATION, response=ref("Session"), errors=(404, 409, 422))
 @roles_required("admin")
 def cancel_session(class_id: int):
-    fields = FieldReader(json_body())
-    reason = fields.string("reason", max_length=500)
-    fields.done()
+    reason = request_body().text("reason")
     class_session = scheduling.get_session(db.session, class_id)
     class_session = schedule_admin.cancel_session(db.session, current_api_user(), class_session,
                                                   reason, utcnow())

@@ -7,20 +7,20 @@ from flask import current_app, request
 from app.access import bearer_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.parsing import json_body
-from app.api.schemas import BOOLEAN, STRING, nullable, obj, ref
+from app.api.schemas import BOOLEAN, STRING, free_text, nullable, obj, ref
+from app.api.validation import request_body
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.security import bulk_limit, public_lookup_limit
 from app.services import verification
 from app.services.catalog import requirements
-from app.services.errors import Invalid
 from app.services.verification.bulk_checks import MAX_CODE_LENGTH, MAX_CODES
 
 VERIFICATIONS_REQUEST = obj(
     {
-        "codes": {"type": "array", "items": STRING, "maxItems": MAX_CODES},
+        "codes": {"type": "array", "items": free_text(MAX_CODE_LENGTH), "minItems": 1,
+                  "maxItems": MAX_CODES},
         "requirement": ref("Requirement"),
     },
     ["codes"],
@@ -61,31 +61,17 @@ def show_certificate(code: str):
     return answer.record
 
 
-def read_codes(body: dict) -> list[str]:
-    """The `codes` list of a bulk request: 1–500 strings, each a plausible length."""
-    codes = body.get("codes")
-    if not isinstance(codes, list) or not codes:
-        raise Invalid.field("codes", "Must be a non-empty list of codes.")
-    if len(codes) > MAX_CODES:
-        raise Invalid.field("codes", f"At most {MAX_CODES} codes at a time; got {len(codes)}.")
-    if any(not isinstance(code, str) or len(code) > MAX_CODE_LENGTH for code in codes):
-        raise Invalid.field("codes", f"Every code must be a string of at most "
-                                     f"{MAX_CODE_LENGTH} characters.")
-    return codes
-
-
 @bp.post("/verifications")
 @documented("Verify up to 500 codes at once, optionally against a requirement",
             request=VERIFICATIONS_REQUEST, response=VERIFICATIONS_RESPONSE, errors=(429,))
 @bulk_limit(_bearer_account_id)
 @roles_required("employer", "admin")
 def verify_many():
-    body = json_body()
+    body = request_body()
     today = center_today()
-    codes = read_codes(body)
     requirement = None
-    if body.get("requirement") is not None:
+    if "requirement" in body:
         requirement = requirements.parse_requirement(body["requirement"], today)
-    answers = verification.verify_codes(db.session, codes, requirement, today=today,
+    answers = verification.verify_codes(db.session, body["codes"], requirement, today=today,
                                         now=utcnow(), channel="bulk", caller=api_caller())
     return {"results": [answer.as_json() for answer in answers]}
