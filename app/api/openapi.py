@@ -38,6 +38,20 @@ def query_parameters(query: dict | None) -> list[dict]:
              "schema": schema} for name, schema in query["properties"].items()]
 
 
+def error_statuses(view, spec: dict) -> set[int]:
+    """The error answers an operation can give: its own, plus those its gates and shapes add."""
+    errors = set(spec["errors"])
+    if getattr(view, "api_auth", False):
+        errors |= {401}
+    if getattr(view, "api_roles", None):
+        errors |= {403}
+    if spec["request"] is not None:
+        errors |= {400, 422}
+    if spec["query"] is not None:
+        errors |= {422}
+    return errors
+
+
 def operation(view, rule: str) -> dict:
     spec = getattr(view, "openapi", None)
     if spec is None:
@@ -48,21 +62,13 @@ def operation(view, rule: str) -> dict:
         # A body is required when its schema requires a field (an empty body reads as {}).
         op["requestBody"] = {"required": bool(spec["request"].get("required")),
                              "content": {"application/json": {"schema": spec["request"]}}}
+    if getattr(view, "api_auth", False):
+        op["security"] = [{"bearer": []}]
     success: dict = {"description": "success"}
     if spec["response"] is not None:
         success["content"] = {spec["response_type"]: {"schema": spec["response"]}}
     responses = {str(spec["status"]): success}
-    errors = set(spec["errors"])
-    if getattr(view, "api_auth", False):
-        errors |= {401}
-        op["security"] = [{"bearer": []}]
-    if getattr(view, "api_roles", None):
-        errors |= {403}
-    if spec["request"] is not None:
-        errors |= {400, 422}
-    if spec["query"] is not None:
-        errors |= {422}
-    for status in sorted(errors):
+    for status in sorted(error_statuses(view, spec)):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[str(status)],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
