@@ -8,7 +8,7 @@ from app.extensions import db
 from app.forms.admin import AuditFilterForm
 from app.services import audit as audit_log
 from app.web.admin import bp
-from app.web.admin.common import page_number
+from app.web.admin.common import other_arguments, page_number
 
 
 @bp.get("/audit")
@@ -24,6 +24,5 @@ def audit_events():
         date_to=None if form.date_to.errors else form.date_to.data)
     page = page_number()
     events, more = audit_log.search_events(db.session, criteria, center_zone(), page)
-    arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/audit.html", form=form, events=events, page=page, more=more,
-                           arguments=arguments)
+                           arguments=other_arguments())

@@ -14,8 +14,8 @@ from app.services.certificates import changes
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.records import search as records_search
 from app.web.admin import bp
-from app.web.admin.common import flash_form_errors, page_number
-from app.web.refusals import flash_refusal
+from app.web.admin.common import other_arguments, page_number, submitted
+from app.web.refusals import flash_outcome
 
 CERTIFICATE_REFUSALS = (Conflict, Invalid)
 
@@ -32,9 +32,8 @@ def certificates():
         status=form.status.data or "")
     page = page_number()
     rows, more = records_search.search_certificates(db.session, criteria, center_today(), page)
-    arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/certificates.html", form=form, certificates=rows, today=center_today(),
-                           page=page, more=more, arguments=arguments)
+                           page=page, more=more, arguments=other_arguments())
 
 
 @bp.get("/certificates/<int:certificate_id>")
@@ -64,14 +63,11 @@ def back_to(certificate_id: int):
 def revoke(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = RevokeForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back_to(certificate_id)
-    try:
-        changes.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
-        flash(f"{certificate.code} revoked; verification now says so, and the holder is e-mailed.", "success")
-    except CERTIFICATE_REFUSALS as refusal:
-        flash_refusal(refusal)
+    if submitted(form):
+        flash_outcome(lambda: changes.revoke_certificate(db.session, current_user, certificate,
+                                                         form.reason.data, utcnow()),
+                      f"{certificate.code} revoked; verification now says so, and the holder is "
+                      "e-mailed.", CERTIFICATE_REFUSALS)
     return back_to(certificate_id)
 
 
@@ -80,17 +76,12 @@ def revoke(certificate_id: int):
 def reissue(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ReissueForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back_to(certificate_id)
-    try:
-        replacement = changes.reissue_certificate(db.session, current_user, certificate,
-                                                        form.holder_name.data, utcnow())
-    except CERTIFICATE_REFUSALS as refusal:
-        flash_refusal(refusal)
-        return back_to(certificate_id)
-    flash(f"Reissued as {replacement.code}; {certificate.code} is revoked and linked to it.", "success")
-    return back_to(replacement.id)
+    replacement = submitted(form) and flash_outcome(
+        lambda: changes.reissue_certificate(db.session, current_user, certificate,
+                                            form.holder_name.data, utcnow()),
+        lambda new: f"Reissued as {new.code}; {certificate.code} is revoked and linked to it.",
+        CERTIFICATE_REFUSALS)
+    return back_to(replacement.id if replacement else certificate_id)
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
@@ -98,10 +89,8 @@ def reissue(certificate_id: int):
 def external_card(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ExternalCardForm()
-    if form.validate_on_submit():
+    if submitted(form):
         changes.set_external_card(db.session, current_user, certificate, form.issuer.data,
-                                        form.external_id.data)
+                                  form.external_id.data)
         flash("The awarding body's card id is recorded.", "success")
-    else:
-        flash_form_errors(form)
     return back_to(certificate_id)

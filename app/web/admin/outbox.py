@@ -10,7 +10,7 @@ from app.models.base import utcnow
 from app.services import notifications
 from app.services.errors import Conflict
 from app.web.admin import bp
-from app.web.admin.common import page_number
+from app.web.admin.common import other_arguments, page_number
 from app.web.refusals import flash_refusal
 
 
@@ -22,9 +22,8 @@ def outbox():
     rows, more = notifications.list_notifications(
         db.session, status=form.status.data or None, kind=form.kind.data or None,
         recipient=form.recipient.data or "", page=page)
-    arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("admin/outbox.html", form=form, rows=rows, page=page, more=more,
-                           arguments=arguments, counts=notifications.status_counts(db.session),
+                           arguments=other_arguments(), counts=notifications.status_counts(db.session),
                            retry_form=ConfirmForm())
 
 

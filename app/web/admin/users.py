@@ -20,8 +20,8 @@ from app.services import accounts
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
 from app.web.admin import bp
-from app.web.admin.common import flash_form_errors
-from app.web.refusals import flash_refusal
+from app.web.admin.common import submitted
+from app.web.refusals import flash_outcome
 
 USER_REFUSALS = (Conflict, Invalid, NotFound)
 
@@ -66,18 +66,17 @@ def back_to(user_id: int):
 def set_roles(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = RolesForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back_to(user_id)
-    wanted = set(form.roles.data or ())  # no box ticked: the browser sends no field at all
-    try:
-        for role in sorted(wanted - user.roles):
-            accounts.grant_role(db.session, current_user, user, role)
-        for role in sorted(user.roles - wanted):
-            accounts.revoke_role(db.session, current_user, user, role)
-        flash(f"Roles of {user.email}: {', '.join(sorted(user.roles)) or 'none'}.", "success")
-    except USER_REFUSALS as refusal:
-        flash_refusal(refusal)
+    if submitted(form):
+        wanted = set(form.roles.data or ())  # no box ticked: the browser sends no field at all
+
+        def change_roles() -> None:
+            for role in sorted(wanted - user.roles):
+                accounts.grant_role(db.session, current_user, user, role)
+            for role in sorted(user.roles - wanted):
+                accounts.revoke_role(db.session, current_user, user, role)
+
+        flash_outcome(change_roles, lambda _: f"Roles of {user.email}: "
+                      f"{', '.join(sorted(user.roles)) or 'none'}.", USER_REFUSALS)
     return back_to(user_id)
 
 
@@ -86,11 +85,9 @@ def set_roles(user_id: int):
 def set_organisation(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = OrganisationForm()
-    if form.validate_on_submit():
+    if submitted(form):
         accounts.attach_organisation(db.session, current_user, user, form.name.data)
         flash(f"Organisation of {user.email}: {organisation_name(user, 'none')}.", "success")
-    else:
-        flash_form_errors(form)
     return back_to(user_id)
 
 
@@ -100,16 +97,13 @@ def toggle_active(user_id: int):
     user = accounts.get_user(db.session, user_id)
     if not ConfirmForm().validate_on_submit():
         flash("The form expired; please try again.", "error")
-        return back_to(user_id)
-    try:
-        if user.active:
-            accounts.deactivate_user(db.session, current_user, user, utcnow())
-            flash(f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.", "success")
-        else:
-            accounts.reactivate_user(db.session, current_user, user)
-            flash(f"{user.email} can sign in again.", "success")
-    except USER_REFUSALS as refusal:
-        flash_refusal(refusal)
+    elif user.active:
+        flash_outcome(lambda: accounts.deactivate_user(db.session, current_user, user, utcnow()),
+                      f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.",
+                      USER_REFUSALS)
+    else:
+        flash_outcome(lambda: accounts.reactivate_user(db.session, current_user, user),
+                      f"{user.email} can sign in again.", USER_REFUSALS)
     return back_to(user_id)
 
 
@@ -118,11 +112,9 @@ def toggle_active(user_id: int):
 def set_instructor_number(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = InstructorNumberForm()
-    if form.validate_on_submit():
+    if submitted(form):
         authorisations.set_instructor_number(db.session, current_user, user, form.number.data)
         flash("Instructor number saved.", "success")
-    else:
-        flash_form_errors(form)
     return back_to(user_id)
 
 
@@ -131,15 +123,11 @@ def set_instructor_number(user_id: int):
 def set_authorisation(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = authorisation_form()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back_to(user_id)
-    try:
-        authorisations.set_authorisation(db.session, current_user, user, form.family.data,
-                                         form.expires_on.data)
-        flash(f"Authorised for {form.family.data} until {form.expires_on.data.isoformat()}.", "success")
-    except USER_REFUSALS as refusal:
-        flash_refusal(refusal)
+    if submitted(form):
+        family, until = form.family.data, form.expires_on.data
+        flash_outcome(lambda: authorisations.set_authorisation(db.session, current_user, user,
+                                                               family, until),
+                      f"Authorised for {family} until {until.isoformat()}.", USER_REFUSALS)
     return back_to(user_id)
 
 
