@@ -63,6 +63,8 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     REMINDER_WINDOWS = parse_windows(os.environ.get("REMINDER_WINDOWS", "90,30,7,0"))
     API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+    # How many proxies in front append to X-Forwarded-For (0: the socket's peer is the client).
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per minute")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 15 minutes")

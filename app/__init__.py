@@ -31,6 +31,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.security import register_security
 
     register_security(app)
+    from app.client_address import trust_proxies
+
+    trust_proxies(app)
     return app
 
 
@@ -57,6 +60,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
     csrf.init_app(app)
     limiter.init_app(app)
+    from app import login_throttle
+
+    login_throttle.init_app(app)
     app.extensions["password_hasher"] = passwords.hasher_for(app.config["ARGON2_TIME_COST"],
                                                              app.config["ARGON2_MEMORY_COST"])
 

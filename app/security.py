@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from flask import Flask, Response, current_app, redirect, request
-from flask_limiter.util import get_remote_address
 
+from app.client_address import client_key
 from app.extensions import limiter
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -72,7 +72,7 @@ def register_security(app: Flask) -> None:
 
 
 def _account_or_address(account_id: int | None) -> str:
-    return f"account:{account_id}" if account_id is not None else f"ip:{get_remote_address()}"
+    return f"account:{account_id}" if account_id is not None else f"ip:{client_key()}"
 
 
 def public_lookup_limit(exempt_when: Callable[[], bool] | None = None):

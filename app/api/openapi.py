@@ -50,7 +50,7 @@ def operation(view, rule: str) -> dict:
     if getattr(view, "api_roles", None):
         errors |= {403}
     if spec["request"] is not None:
-        errors |= {400, 422}
+        errors |= {400, 413, 422}
     for status in sorted(errors):
         responses[str(status)] = {
             "description": ERROR_DESCRIPTIONS[str(status)],

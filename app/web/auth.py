@@ -50,20 +50,20 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; failures are counted per account and per address (RATELIMIT_LOGIN)."""
+    """Sign in; failures are counted per (account, address) and per address (RATELIMIT_LOGIN)."""
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.errors else 200
-    wait = login_throttle.seconds_blocked(form.email.data)
-    if wait is not None:
-        response = render_template("auth/login.html", form=form,
-                                   problem=login_throttle.wait_message(wait))
-        return response, 429, {"Retry-After": str(wait)}
+    try:
+        attempt = login_throttle.count_attempt(form.email.data)
+    except login_throttle.SignInRefused as refusal:
+        page = render_template("auth/login.html", form=form, problem=refusal.message)
+        return page, refusal.status, refusal.headers
     user = accounts.authenticate(db.session, form.email.data, form.password.data,
                                  password_hasher())
     if user is None:
-        login_throttle.record_failure(form.email.data)
         return render_template("auth/login.html", form=form, problem=WRONG_CREDENTIALS), 401
+    attempt.succeeded()
     login_user(user, remember=bool(form.remember.data))
     return redirect(safe_next(form.next.data, "/me" if user.has_role("learner") else "/"))
 
@@ -97,8 +97,9 @@ def reset_password(token: str):
         return render_template("auth/reset.html", form=None, problem=error.fields["token"][0]), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(db.session, token, form.password.data, utcnow(), secret,
-                                password_hasher())
+        user = accounts.reset_password(db.session, token, form.password.data, utcnow(), secret,
+                                       password_hasher())
+        login_throttle.clear_account(user.email)  # its holder is never locked out of it
         flash("Your password is changed. Sign in with it now.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
