@@ -8,6 +8,7 @@ look-alike cannot wrap a genuine "VALID" banner around its own content).
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from argon2 import PasswordHasher
 from flask import Flask, Response, current_app, redirect, request
@@ -44,10 +45,15 @@ def security_headers(response: Response) -> Response:
 
 
 def _is_https() -> bool:
-    # Behind a TLS-terminating proxy the app sees plain HTTP plus X-Forwarded-Proto. A
-    # client faking the header only spares itself the redirect, so trusting it is harmless.
-    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https"
+    # Behind TRUSTED_PROXIES proxies, ProxyFix has already applied their X-Forwarded-Proto.
+    return request.is_secure
+
+
+def https_url() -> str:
+    """This request's URL on PUBLIC_BASE_URL over HTTPS; the Host header is never trusted."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    return urlunsplit(("https", base.netloc, base.path.rstrip("/") + request.path,
+                       request.query_string.decode("latin-1"), ""))
 
 
 def register_security(app: Flask) -> None:
@@ -60,7 +66,7 @@ def register_security(app: Flask) -> None:
     def require_https():
         if _is_https():
             return None
-        return redirect(request.url.replace("http://", "https://", 1), code=308)
+        return redirect(https_url(), code=308)
 
     @app.after_request
     def strict_transport_security(response: Response) -> Response:
