@@ -63,6 +63,10 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     REMINDER_WINDOWS = parse_windows(os.environ.get("REMINDER_WINDOWS", "90,30,7,0"))
     API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+    # Request bodies: refused with a 413 before they are read (app/request_size.py).
+    MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2**20)
+    MAX_CONTENT_LENGTH = MAX_REQUEST_BYTES
+    IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 2**20)
     # How many proxies in front append to X-Forwarded-For (0: the socket's peer is the client).
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)

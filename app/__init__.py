@@ -37,6 +37,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     register_security(app)
     from app.client_address import trust_proxies
+    from app.request_size import bound_request_bodies
+
+    bound_request_bodies(app)
 
     trust_proxies(app)
     return app
