@@ -73,6 +73,9 @@ class Config:
     RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per minute")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 15 minutes")
     RATELIMIT_BULK = os.environ.get("RATELIMIT_BULK", "30 per minute")
+    # Reset and registration requests: per target e-mail, and per client address.
+    RATELIMIT_ACCOUNT_MAIL = os.environ.get("RATELIMIT_ACCOUNT_MAIL", "3 per hour")
+    RATELIMIT_ACCOUNT_MAIL_IP = os.environ.get("RATELIMIT_ACCOUNT_MAIL_IP", "20 per hour")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A Redis outage must not turn every rate-limited page into a 500: count in memory

@@ -7,6 +7,7 @@ look-alike cannot wrap a genuine "VALID" banner around its own content).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -93,6 +94,22 @@ def bulk_limit(account_id: Callable[[], int | None]):
     return limiter.shared_limit(lambda: current_app.config["RATELIMIT_BULK"],
                                 scope="bulk-verification",
                                 key_func=lambda: _account_or_address(account_id()))
+
+
+def _target_email() -> str:
+    typed = request.form.get("email", "").strip().lower()
+    return "email:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+def account_mail_limit(view):
+    """On the pages that mail an account (reset, registration), POSTs are limited per target
+    e-mail (RATELIMIT_ACCOUNT_MAIL) and per client address (RATELIMIT_ACCOUNT_MAIL_IP)."""
+    per_email = limiter.shared_limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL"],
+                                     scope="account-mail-email", key_func=_target_email,
+                                     methods=["POST"])
+    per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_IP"],
+                                       scope="account-mail-address", methods=["POST"])
+    return per_address(per_email(view))
 
 
 def password_hasher() -> PasswordHasher:

@@ -13,13 +13,15 @@ from app.forms.auth import (
     ResetPasswordForm,
 )
 from app.models.base import utcnow
-from app.security import password_hasher
+from app.security import account_mail_limit, password_hasher
 from app.services import accounts
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Invalid
 from app.web.access import safe_next
 
 bp = Blueprint("auth", __name__)
 WRONG_CREDENTIALS = "Wrong e-mail or password."
+CHECK_YOUR_MAIL = ("Check your mail: we have sent a message to that address. If your account "
+                   "is ready, sign in here.")
 
 
 def _after_sign_in(default: str = "/") -> str:
@@ -27,24 +29,21 @@ def _after_sign_in(default: str = "/") -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@account_mail_limit
 def register():
-    """Sign up as a learner, then carry on where the visitor was going."""
+    """Sign up as a learner; the answer is the same whether the address had an account."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(db.session, email=form.email.data,
-                                     full_name=form.full_name.data, password=form.password.data,
-                                     job_title=form.job_title.data, hasher=password_hasher())
-        except Conflict:
-            form.email.errors.append("An account with this e-mail exists: sign in, or reset "
-                                     "its password.")
+            accounts.register(db.session, email=form.email.data, full_name=form.full_name.data,
+                              password=form.password.data, job_title=form.job_title.data,
+                              now=utcnow(), hasher=password_hasher())
         except Invalid as error:
             for name, problems in (error.fields or {}).items():
                 getattr(form, name, form.email).errors.extend(problems)
         else:
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(_after_sign_in())
+            flash(CHECK_YOUR_MAIL, "success")
+            return redirect(url_for("auth.login", next=request.args.get("next") or None))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
@@ -76,6 +75,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@account_mail_limit
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ForgotPasswordForm()

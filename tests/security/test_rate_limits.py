@@ -158,3 +158,34 @@ def test_limit_store_down_refuses_sign_in_with_503_and_public_look_ups_still_ans
             assert api.get_json()["error"] == "unavailable" and api.get_json()["message"]
             answers = [client.get("/api/v1/certificates/UNKNOWN").status_code for _ in range(3)]
             assert answers == [404, 404, 429]  # counted in memory, per process, meanwhile
+
+
+def reset_mails(email: str) -> int:
+    _db.session.expire_all()
+    return len(list(_db.session.scalars(select(Notification).where(
+        Notification.kind == "password_reset", Notification.recipient_email == email))))
+
+
+def test_reset_requests_are_coalesced_and_limited_per_email(rate_limited):
+    app = rate_limited(RATELIMIT_ACCOUNT_MAIL="3 per hour")
+    with factories.within(app):
+        holder = factories.learner(email="flood@example.test")
+        client = app.test_client()
+        answers = [client.post("/forgot-password", data={"email": holder.email}).status_code
+                   for _ in range(4)]
+        assert answers == [302, 302, 302, 429]
+        assert reset_mails(holder.email) == 1  # the first is still pending: the rest coalesce
+        unknown = [client.post("/forgot-password", data={"email": "nobody@example.test"})
+                   .status_code for _ in range(4)]
+        assert unknown == answers  # an address without an account answers the same
+
+
+def test_reset_and_registration_requests_are_limited_per_address(rate_limited):
+    app = rate_limited(RATELIMIT_ACCOUNT_MAIL_IP="3 per hour")
+    client = app.test_client()
+    answers = [client.post("/forgot-password", data={"email": f"x{n}@example.test"}).status_code
+               for n in range(2)]
+    answers.append(client.post("/register", data={"email": "y@example.test"}).status_code)
+    answers.append(client.post("/register", data={"email": "z@example.test"}).status_code)
+    assert answers == [302, 302, 422, 429]
+    assert client.get("/register").status_code == 200  # only requests that may mail count
