@@ -63,10 +63,19 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
     REMINDER_WINDOWS = parse_windows(os.environ.get("REMINDER_WINDOWS", "90,30,7,0"))
     API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+    # Request bodies: refused with a 413 before they are read (app/request_size.py).
+    MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2**20)
+    MAX_CONTENT_LENGTH = MAX_REQUEST_BYTES
+    IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 2**20)
+    # How many proxies in front append to X-Forwarded-For (0: the socket's peer is the client).
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_PUBLIC = os.environ.get("RATELIMIT_PUBLIC", "60 per minute")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per 15 minutes")
     RATELIMIT_BULK = os.environ.get("RATELIMIT_BULK", "30 per minute")
+    # Reset and registration requests: per target e-mail, and per client address.
+    RATELIMIT_ACCOUNT_MAIL = os.environ.get("RATELIMIT_ACCOUNT_MAIL", "3 per hour")
+    RATELIMIT_ACCOUNT_MAIL_IP = os.environ.get("RATELIMIT_ACCOUNT_MAIL_IP", "20 per hour")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A Redis outage must not turn every rate-limited page into a 500: count in memory

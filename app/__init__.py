@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import DEFAULT_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -18,8 +18,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
     )
     app.config.from_object(config or config_from_env())
-    refuse_insecure_production(app)
+    from app.production import check_database, check_settings
+
+    if app.config["ENV_NAME"] == "production":
+        check_settings(app.config)  # before anything connects anywhere
     register_extensions(app)
+    if app.config["ENV_NAME"] == "production":
+        check_database(app)
     register_blueprints(app)
     register_commands(app)
     register_background_work(app)
@@ -31,16 +36,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.security import register_security
 
     register_security(app)
+    from app.client_address import trust_proxies
+    from app.request_size import bound_request_bodies
+
+    bound_request_bodies(app)
+
+    trust_proxies(app)
     return app
-
-
-def refuse_insecure_production(app: Flask) -> None:
-    if app.config["ENV_NAME"] == "production" and app.config.get("SECRET_KEY") in (
-        None,
-        "",
-        DEFAULT_SECRET_KEY,
-    ):
-        raise SystemExit("Refusing to start: set SECRET_KEY to a long random value in production.")
 
 
 def register_extensions(app: Flask) -> None:
@@ -57,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
     csrf.init_app(app)
     limiter.init_app(app)
+    from app import login_throttle
+
+    login_throttle.init_app(app)
     app.extensions["password_hasher"] = passwords.hasher_for(app.config["ARGON2_TIME_COST"],
                                                              app.config["ARGON2_MEMORY_COST"])
 

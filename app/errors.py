@@ -19,7 +19,7 @@ HTTP_ERROR_CODES = {
     404: "not_found",
     405: "invalid",
     409: "conflict",
-    413: "invalid",
+    413: "too_large",
     415: "malformed",
     422: "invalid",
     429: "rate_limited",

@@ -7,12 +7,14 @@ look-alike cannot wrap a genuine "VALID" banner around its own content).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from argon2 import PasswordHasher
 from flask import Flask, Response, current_app, redirect, request
-from flask_limiter.util import get_remote_address
 
+from app.client_address import client_key
 from app.extensions import limiter
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -44,10 +46,15 @@ def security_headers(response: Response) -> Response:
 
 
 def _is_https() -> bool:
-    # Behind a TLS-terminating proxy the app sees plain HTTP plus X-Forwarded-Proto. A
-    # client faking the header only spares itself the redirect, so trusting it is harmless.
-    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https"
+    # Behind TRUSTED_PROXIES proxies, ProxyFix has already applied their X-Forwarded-Proto.
+    return request.is_secure
+
+
+def https_url() -> str:
+    """This request's URL on PUBLIC_BASE_URL over HTTPS; the Host header is never trusted."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    return urlunsplit(("https", base.netloc, base.path.rstrip("/") + request.path,
+                       request.query_string.decode("latin-1"), ""))
 
 
 def register_security(app: Flask) -> None:
@@ -60,7 +67,7 @@ def register_security(app: Flask) -> None:
     def require_https():
         if _is_https():
             return None
-        return redirect(request.url.replace("http://", "https://", 1), code=308)
+        return redirect(https_url(), code=308)
 
     @app.after_request
     def strict_transport_security(response: Response) -> Response:
@@ -72,7 +79,7 @@ def register_security(app: Flask) -> None:
 
 
 def _account_or_address(account_id: int | None) -> str:
-    return f"account:{account_id}" if account_id is not None else f"ip:{get_remote_address()}"
+    return f"account:{account_id}" if account_id is not None else f"ip:{client_key()}"
 
 
 def public_lookup_limit(exempt_when: Callable[[], bool] | None = None):
@@ -87,6 +94,22 @@ def bulk_limit(account_id: Callable[[], int | None]):
     return limiter.shared_limit(lambda: current_app.config["RATELIMIT_BULK"],
                                 scope="bulk-verification",
                                 key_func=lambda: _account_or_address(account_id()))
+
+
+def _target_email() -> str:
+    typed = request.form.get("email", "").strip().lower()
+    return "email:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+def account_mail_limit(view):
+    """On the pages that mail an account (reset, registration), POSTs are limited per target
+    e-mail (RATELIMIT_ACCOUNT_MAIL) and per client address (RATELIMIT_ACCOUNT_MAIL_IP)."""
+    per_email = limiter.shared_limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL"],
+                                     scope="account-mail-email", key_func=_target_email,
+                                     methods=["POST"])
+    per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_ACCOUNT_MAIL_IP"],
+                                       scope="account-mail-address", methods=["POST"])
+    return per_address(per_email(view))
 
 
 def password_hasher() -> PasswordHasher:

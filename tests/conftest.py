@@ -10,6 +10,7 @@ from flask import g, request_started
 
 from app import create_app
 from app.extensions import db as _db
+from app.extensions import limiter
 from tests import factories
 from tests.support import databases, services
 from tests.support.login import log_in
@@ -43,6 +44,9 @@ def _start_with_an_empty_g(sender, **extra) -> None:
 
 
 def make_app(kind: str, **overrides):
+    # Flask-Limiter keeps "the store is down, count in memory" across init_app calls (one app
+    # per process in production); a test's new app starts with its own store alive.
+    limiter._storage_dead = False
     app = create_app(databases.config_for(database_url(kind), **overrides))
     databases.ensure_migrated(app)
     request_started.connect(_start_with_an_empty_g, app)

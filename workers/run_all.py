@@ -15,6 +15,7 @@ import time
 # Celery's warm shutdown on the embedded broker takes several seconds (it finishes the task in
 # hand and waits out its polling loop); a child still running after this is killed.
 STOP_GRACE_SECONDS = 15
+REQUEST_LINE_BYTES = 8190  # gunicorn's maximum
 
 
 def commands(port: str) -> dict[str, list[str]]:
@@ -22,7 +23,10 @@ def commands(port: str) -> dict[str, list[str]]:
     gunicorn = os.path.join(os.path.dirname(python), "gunicorn")
     celery = [python, "-m", "celery", "-A", "workers.make_celery"]
     return {
-        "web": [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+        # An 8 KiB request line (gunicorn's default is 4 KiB), so a long URL reaches the app
+        # and gets its JSON error rather than gunicorn's HTML 414 (API-2 §1).
+        "web": [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                "--limit-request-line", str(REQUEST_LINE_BYTES), "wsgi:app"],
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
     }

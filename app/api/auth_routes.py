@@ -14,7 +14,6 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.security import password_hasher
 from app.services.accounts import tokens
-from app.services.errors import RateLimited, Unauthenticated
 
 TOKEN_REQUEST = obj({"email": text(254), "password": text(1000)}, ["email", "password"])
 
@@ -22,22 +21,19 @@ TOKEN_REQUEST = obj({"email": text(254), "password": text(1000)}, ["email", "pas
 @bp.post("/tokens")
 @documented("Exchange an e-mail and password for a bearer token", request=TOKEN_REQUEST,
             response=obj({"token": STRING, "expires_at": MOMENT}), status=201,
-            errors=(401, 429))
+            errors=(401, 429, 503))
 def create_token():
     body = request_body()
     email, password = body.text("email"), body.text("password")
-    wait = login_throttle.seconds_blocked(email)
-    if wait is not None:
-        refusal = RateLimited(login_throttle.wait_message(wait))
-        return error_response(refusal.status, refusal.code, refusal.message,
-                              headers={"Retry-After": str(wait)})
     try:
-        raw_token, token = tokens.issue_token(
-            db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"],
-            password_hasher())
-    except Unauthenticated:
-        login_throttle.record_failure(email)
-        raise
+        attempt = login_throttle.count_attempt(email)
+    except login_throttle.SignInRefused as refusal:
+        return error_response(refusal.status, refusal.code, refusal.message,
+                              headers=refusal.headers)
+    raw_token, token = tokens.issue_token(  # a wrong password raises; the failure stays counted
+        db.session, email, password, utcnow(), current_app.config["API_TOKEN_DAYS"],
+        password_hasher())
+    attempt.succeeded()
     return {"token": raw_token, "expires_at": moment(token.expires_at)}, 201
 
 

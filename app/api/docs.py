@@ -14,7 +14,9 @@ ERROR_DESCRIPTIONS = {
     "404": "not_found",
     "409": "already_enrolled or conflict",
     "422": "invalid (or a domain refusal such as enrollment_closed)",
+    "413": "too_large (the body is over MAX_REQUEST_BYTES)",
     "429": "rate_limited",
+    "503": "unavailable (a service the answer needs cannot be reached)",
 }
 
 

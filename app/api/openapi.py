@@ -46,7 +46,7 @@ def error_statuses(view, spec: dict) -> set[int]:
     if getattr(view, "api_roles", None):
         errors |= {403}
     if spec["request"] is not None:
-        errors |= {400, 422}
+        errors |= {400, 413, 422}
     if spec["query"] is not None:
         errors |= {422}
     return errors

@@ -61,6 +61,8 @@ NOTIFICATION_KINDS = (
     "renewal_reminder",
     "password_reset",
     "authorisation_reminder",
+    "account_created",
+    "registration_attempt",
 )
 
 

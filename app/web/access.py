@@ -1,12 +1,10 @@
-"""Helpers of the sign-in pages: safe redirect targets and the client's address.
+"""Helpers of the sign-in pages: safe redirect targets.
 
 The role gate for pages and the API is app.access.roles_required."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
-
-from flask import request
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -19,7 +17,3 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target:
         return default
     return target
-
-
-def client_ip() -> str:
-    return request.remote_addr or "unknown"

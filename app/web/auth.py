@@ -13,13 +13,15 @@ from app.forms.auth import (
     ResetPasswordForm,
 )
 from app.models.base import utcnow
-from app.security import password_hasher
+from app.security import account_mail_limit, password_hasher
 from app.services import accounts
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Invalid
 from app.web.access import safe_next
 
 bp = Blueprint("auth", __name__)
 WRONG_CREDENTIALS = "Wrong e-mail or password."
+CHECK_YOUR_MAIL = ("Check your mail: we have sent a message to that address. If your account "
+                   "is ready, sign in here.")
 
 
 def _after_sign_in(default: str = "/") -> str:
@@ -27,43 +29,40 @@ def _after_sign_in(default: str = "/") -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@account_mail_limit
 def register():
-    """Sign up as a learner, then carry on where the visitor was going."""
+    """Sign up as a learner; the answer is the same whether the address had an account."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(db.session, email=form.email.data,
-                                     full_name=form.full_name.data, password=form.password.data,
-                                     job_title=form.job_title.data, hasher=password_hasher())
-        except Conflict:
-            form.email.errors.append("An account with this e-mail exists: sign in, or reset "
-                                     "its password.")
+            accounts.register(db.session, email=form.email.data, full_name=form.full_name.data,
+                              password=form.password.data, job_title=form.job_title.data,
+                              now=utcnow(), hasher=password_hasher())
         except Invalid as error:
             for name, problems in (error.fields or {}).items():
                 getattr(form, name, form.email).errors.extend(problems)
         else:
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(_after_sign_in())
+            flash(CHECK_YOUR_MAIL, "success")
+            return redirect(url_for("auth.login", next=request.args.get("next") or None))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in; failures are counted per account and per address (RATELIMIT_LOGIN)."""
+    """Sign in; failures are counted per (account, address) and per address (RATELIMIT_LOGIN)."""
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.errors else 200
-    wait = login_throttle.seconds_blocked(form.email.data)
-    if wait is not None:
-        response = render_template("auth/login.html", form=form,
-                                   problem=login_throttle.wait_message(wait))
-        return response, 429, {"Retry-After": str(wait)}
+    try:
+        attempt = login_throttle.count_attempt(form.email.data)
+    except login_throttle.SignInRefused as refusal:
+        page = render_template("auth/login.html", form=form, problem=refusal.message)
+        return page, refusal.status, refusal.headers
     user = accounts.authenticate(db.session, form.email.data, form.password.data,
                                  password_hasher())
     if user is None:
-        login_throttle.record_failure(form.email.data)
         return render_template("auth/login.html", form=form, problem=WRONG_CREDENTIALS), 401
+    attempt.succeeded()
     login_user(user, remember=bool(form.remember.data))
     return redirect(safe_next(form.next.data, "/me" if user.has_role("learner") else "/"))
 
@@ -76,6 +75,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@account_mail_limit
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ForgotPasswordForm()
@@ -97,8 +97,9 @@ def reset_password(token: str):
         return render_template("auth/reset.html", form=None, problem=error.fields["token"][0]), 404
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.reset_password(db.session, token, form.password.data, utcnow(), secret,
-                                password_hasher())
+        user = accounts.reset_password(db.session, token, form.password.data, utcnow(), secret,
+                                       password_hasher())
+        login_throttle.clear_account(user.email)  # its holder is never locked out of it
         flash("Your password is changed. Sign in with it now.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

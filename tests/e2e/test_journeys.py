@@ -61,7 +61,12 @@ def fill_registration(page: Page, full_name: str, email: str, job_title: str = "
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Your account is ready")).to_be_visible()
+    # The answer is the same whether the address had an account (issue 14): then sign in.
+    expect(page.get_by_text("Check your mail")).to_be_visible()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def register(page: Page, full_name: str, next_path: str | None = None) -> str:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app import create_app
+from app import production as production_checks
 from app.extensions import db
 from app.models import User
 from config import ProductionConfig
@@ -160,14 +161,17 @@ def test_session_and_remember_cookies_are_httponly_and_samesite_lax(app, client)
 
 
 @pytest.fixture
-def production_app(tmp_path):
-    """The production configuration with its own secret and a scratch SQLite database."""
+def production_app(tmp_path, monkeypatch):
+    """The production configuration with its own secret and a scratch SQLite database (the
+    start-up refusals, tested in tests/test_production_start.py, are switched off here)."""
+    monkeypatch.setattr(production_checks, "check_settings", lambda config: None)
+    monkeypatch.setattr(production_checks, "check_database", lambda app: None)
     settings = type("ScratchProductionConfig", (ProductionConfig,), {
         "SECRET_KEY": "a-long-random-secret-for-the-production-cookie-test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'production.db'}",
         "REDIS_URL": "", "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_ENABLED": False,
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "MAIL_DIR": str(tmp_path / "mail"),
-        "BROKER_DIR": str(tmp_path / "broker")})
+        "BROKER_DIR": str(tmp_path / "broker"), "TRUSTED_PROXIES": 1})
     production = create_app(settings)
     databases.ensure_migrated(production)
     with production.app_context():
@@ -179,7 +183,8 @@ def production_app(tmp_path):
 def test_production_cookies_are_secure_too(production_app):
     learner = factories.learner()
     client = production_app.test_client()
-    https = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy says
+    # As the TLS-terminating proxy says; over HTTPS, CSRF also checks the same-origin Referer.
+    https = {"X-Forwarded-Proto": "https", "Referer": "https://localhost/login"}
     page = client.get("/login", headers=https).get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     answer = client.post("/login", headers=https, data={

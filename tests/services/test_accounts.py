@@ -11,7 +11,7 @@ from app.models import Notification
 from app.models.base import utcnow
 from app.services import accounts
 from app.services.accounts import passwords
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Invalid
 from tests import factories
 
 SECRET = "test-secret-key"
@@ -19,7 +19,7 @@ SECRET = "test-secret-key"
 
 def test_register_normalises_the_email_and_hashes_the_password(db):
     user = accounts.register(db.session, email="  Nora.Nurse@Example.TEST ", full_name=" Nora ",
-                             password="long enough pw", job_title=" RN ")
+                             password="long enough pw", job_title=" RN ", now=utcnow())
     assert user.email == "nora.nurse@example.test"
     assert user.full_name == "Nora" and user.job_title == "RN"
     assert user.has_role("learner") and not user.has_role("admin")
@@ -30,17 +30,21 @@ def test_register_normalises_the_email_and_hashes_the_password(db):
 @pytest.mark.parametrize("email", ["not-an-address", "a@", "@b.test", "a b@c.test"])
 def test_register_refuses_a_malformed_email(db, email):
     with pytest.raises(Invalid) as refusal:
-        accounts.register(db.session, email=email, full_name="X", password="long enough pw")
+        accounts.register(db.session, email=email, full_name="X", password="long enough pw",
+                          now=utcnow())
     assert "email" in refusal.value.fields
 
 
-def test_register_refuses_a_short_password_and_an_existing_email(db):
+def test_register_refuses_a_short_password_and_mails_an_existing_emails_holder(db):
     with pytest.raises(Invalid):
-        accounts.register(db.session, email="a@example.test", full_name="A", password="short")
-    factories.learner(email="taken@example.test")
-    with pytest.raises(Conflict):
-        accounts.register(db.session, email="TAKEN@example.test", full_name="B",
-                          password="long enough pw")
+        accounts.register(db.session, email="a@example.test", full_name="A", password="short",
+                          now=utcnow())
+    holder = factories.learner(email="taken@example.test")
+    # Issue 14: no Conflict (the page must not tell); the holder is mailed instead.
+    assert accounts.register(db.session, email="TAKEN@example.test", full_name="B",
+                             password="long enough pw", now=utcnow()) is None
+    mail = db.session.scalar(select(Notification).where(Notification.recipient_id == holder.id))
+    assert mail.kind == "registration_attempt"
 
 
 def test_authenticate_answers_none_for_wrong_password_unknown_or_inactive(db):

@@ -25,6 +25,7 @@ def test_new_nurse_registers_finds_bls_enrolls_and_gets_an_invite(client, db, ap
                                         location="Sim Lab 2")
     client.post("/register", data={"full_name": "Nora Nurse", "email": "nora@example.test",
                                    "password": "long enough pw", "confirm": "long enough pw"})
+    client.post("/login", data={"email": "nora@example.test", "password": "long enough pw"})
     finder = client.get("/?who=nurse").get_data(as_text=True)
     assert f"/sessions/{bls.id}" in finder and "Sim Lab 2" in finder
     response = client.post(f"/sessions/{bls.id}/enroll", follow_redirects=True)

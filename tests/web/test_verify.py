@@ -130,12 +130,21 @@ def test_https_is_forced_only_when_configured(client, app_factory):
     forced = app_factory(FORCE_HTTPS=True).test_client()
     response = forced.get("/verify?code=ABC")
     assert response.status_code == 308
-    assert response.headers["Location"] == "https://localhost/verify?code=ABC"
+    assert response.headers["Location"] == "https://lifeline.test/verify?code=ABC"
     secure = forced.get("/verify", base_url="https://localhost")
     assert secure.status_code == 200
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
-    behind_proxy = forced.get("/verify", headers={"X-Forwarded-Proto": "https"})
-    assert behind_proxy.status_code == 200
+    untrusted = forced.get("/verify", headers={"X-Forwarded-Proto": "https"})
+    assert untrusted.status_code == 308  # TRUSTED_PROXIES=0: the header is ignored
+    behind_proxy = app_factory(FORCE_HTTPS=True, TRUSTED_PROXIES=1).test_client()
+    assert behind_proxy.get("/verify", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+
+
+def test_the_https_redirect_ignores_a_forged_host(app_factory):
+    forced = app_factory(FORCE_HTTPS=True, PUBLIC_BASE_URL="https://records.example").test_client()
+    response = forced.get("/verify/ÄB?x=1", headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://records.example/verify/%C3%84B?x=1"
 
 
 def test_public_pages_are_rate_limited_per_address(rate_limited):

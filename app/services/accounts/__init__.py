@@ -1,5 +1,6 @@
 """Accounts: learners' own accounts, staff tasks on users, passwords and API tokens."""
 
+from app.services.accounts.signup import register
 from app.services.accounts.staff import (
     active_instructors,
     attach_organisation,
@@ -19,7 +20,6 @@ from app.services.accounts.users import (
     create_user,
     normalise_email,
     password_reset_token,
-    register,
     request_password_reset,
     reset_password,
     set_reminder_opt_out,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.database import one_transaction
-from app.models import Certificate, User
+from app.models import Certificate, Notification, User
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.accounts import passwords
@@ -75,15 +75,8 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
 # --- Registration, password changes and resets, settings ------------------------------------
 
 RESET_LINK_MINUTES = 60
+RESET_COALESCE_MINUTES = 5
 _RESET_SALT = "lifeline.password-reset"
-
-
-def register(session: Session, *, email: str, full_name: str, password: str,
-             job_title: str | None = None, hasher: PasswordHasher = passwords.STANDARD) -> User:
-    """A learner signs up: checked e-mail, a password of at least ten characters."""
-    return create_user(session, email=email, full_name=full_name,
-                       password=password, roles=["learner"],
-                       job_title=(job_title or "").strip() or None, hasher=hasher)
 
 
 @one_transaction
@@ -118,20 +111,29 @@ def password_reset_token(user: User, now: datetime, secret_key: str) -> str:
         {"user": user.id, "password": _fingerprint(user), "at": int(now.timestamp())})
 
 
+def _reset_mail_pending(session: Session, user: User) -> bool:
+    return session.scalar(select(Notification.id).where(
+        Notification.kind == "password_reset", Notification.recipient_id == user.id,
+        Notification.status == "pending").limit(1)) is not None
+
+
 @one_transaction
 def request_password_reset(session: Session, email: str, now: datetime,
                            secret_key: str) -> None:
-    """Mail a reset link through the outbox when the account exists; says nothing either way."""
+    """Mail a reset link through the outbox when the account exists; says nothing either way.
+    While one is pending, or one was made in the last few minutes, no new one is sent."""
     try:
         user = user_by_email(session, normalise_email(email))
     except Invalid:
         return
-    if user is None or not user.active:
+    if user is None or not user.active or _reset_mail_pending(session, user):
         return
     token = password_reset_token(user, now, secret_key)
+    # One mail per RESET_COALESCE_MINUTES: requests in between are coalesced into it.
+    window = int(now.timestamp() // (RESET_COALESCE_MINUTES * 60))
     notifications.enqueue(
         session, kind="password_reset", recipient=user,
-        event_key=f"password_reset:{user.id}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
+        event_key=f"password_reset:{user.id}:{window}",
         context={"reset_path": f"/reset-password/{token}",
                  "valid_minutes": RESET_LINK_MINUTES},
         subject=("user", user.id),

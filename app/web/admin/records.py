@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -27,13 +28,14 @@ from app.center import center_name, center_today, center_zone
 from app.extensions import db
 from app.forms.records import ExportForm, ImportConfirmForm, ImportUploadForm, OshaForm, ReportPeriodForm
 from app.models.base import utcnow
+from app.request_size import larger_body
 from app.services.errors import NotFound
 from app.services.records import exporting, importing, osha, reports
 
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
 MAX_ERRORS_SHOWN = 200
-MAX_UPLOAD_BYTES = 64 * 2**20
+COMMAND_HINT = "Use the certificates import command for files this large."
 
 
 def download(body, filename: str, mimetype: str) -> Response:
@@ -50,10 +52,10 @@ def index():
 
 def uploaded_text(form: ImportUploadForm) -> str | None:
     """The uploaded file as text, or None with the reason added to the form's errors."""
-    content = form.file.data.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        form.file.errors.append(f"The file is over {MAX_UPLOAD_BYTES // 2**20} MB; use the "
-                                "certificates import command for files this large.")
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    content = form.file.data.read(limit + 1)
+    if len(content) > limit:
+        form.file.errors.append(f"The file is over {limit / 2**20:g} MiB. {COMMAND_HINT}")
         return None
     try:
         return content.decode("utf-8-sig")
@@ -63,6 +65,7 @@ def uploaded_text(form: ImportUploadForm) -> str | None:
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@larger_body("IMPORT_MAX_BYTES", hint=COMMAND_HINT)
 @roles_required("admin")
 def import_upload():
     form = ImportUploadForm()

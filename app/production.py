@@ -1,0 +1,54 @@
+"""What production refuses to start without (API-2 §1): each refusal is one line on standard
+error and exit status 1. The settings are checked first; the database, for demo accounts
+(app/demo/data.py, whose password is published), last."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from config import DEFAULT_SECRET_KEY
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def refuse(reason: str) -> None:
+    raise SystemExit(f"Refusing to start: {reason}")
+
+
+def check_settings(config) -> None:
+    """Refuse a weak SECRET_KEY, a database other than PostgreSQL, or no Redis."""
+    secret = config.get("SECRET_KEY")
+    if secret in (None, "", DEFAULT_SECRET_KEY):
+        refuse("set SECRET_KEY to a long random value in production.")
+    if len(str(secret).encode()) < MIN_SECRET_KEY_BYTES:
+        refuse(f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production "
+               f"(use a long random value).")
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        refuse("set DATABASE_URL to a PostgreSQL database (postgresql://…) in production.")
+    if not config.get("REDIS_URL") or not config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        refuse("set REDIS_URL in production: rate limits and the login throttle count there.")
+
+
+def check_database(app: Flask) -> None:
+    """Refuse a database that holds any demo account (a new, unmigrated one holds none)."""
+    from app.demo.data import PEOPLE
+    from app.extensions import db
+    from app.models import User
+
+    demo_emails = [person.email for person in PEOPLE]
+    with app.app_context():
+        try:
+            if not inspect(db.engine).has_table(User.__tablename__):
+                return
+            found = db.session.scalar(select(User.email).where(User.email.in_(demo_emails))
+                                      .limit(1))
+        except SQLAlchemyError as error:
+            refuse(f"cannot check the database for demo accounts ({type(error).__name__}).")
+        finally:
+            db.session.remove()
+    if found is not None:
+        refuse(f"the database holds demo accounts ({found}); production needs a database "
+               f"without them.")
+
