@@ -13,6 +13,7 @@ from app.api.schemas import STRING, obj, ref
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.vocab import REVOCATION_CATEGORIES
 from app.security import public_lookup_limit
 from app.services.certificates import cards, changes
 from app.services.errors import Invalid
@@ -43,16 +44,25 @@ def wallet_card(code: str):
     })
 
 
+# The revocation body, declared here beside its one handler (the request-shape mechanism is
+# being reworked elsewhere): `category` is optional and defaults to "withdrawn".
+REVOCATION = obj({"reason": STRING,
+                  "category": {"type": "string", "enum": list(REVOCATION_CATEGORIES)}},
+                 ["reason"])
+
+
 @bp.post("/certificates/<code>/revocation")
-@documented("Revoke a certificate (the record is kept)", request=obj({"reason": STRING}, ["reason"]),
+@documented("Revoke a certificate (the record is kept)", request=REVOCATION,
             response=ref("Certificate"), errors=(400, 401, 403, 404, 409, 422))
 @roles_required("admin")
 def revoke(code: str):
     fields = FieldReader(json_body())
     reason = fields.string("reason", max_length=500)
+    category = fields.choice("category", REVOCATION_CATEGORIES, required=False) or "withdrawn"
     fields.done()
     certificate = changes.revoke_certificate(
-        db.session, current_api_user(), find_by_code(db.session, code), reason, utcnow())
+        db.session, current_api_user(), find_by_code(db.session, code), reason, utcnow(),
+        category=category)
     return certificate_view(certificate, center_today())
 
 

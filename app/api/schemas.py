@@ -1,6 +1,14 @@
 """JSON Schemas of the API's resources (OpenAPI components)."""
 
-from app.models.vocab import COURSE_FORMATS, ENROLLMENT_STATUSES, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
+from app.models.vocab import (
+    COURSE_FORMATS,
+    ENROLLMENT_STATUSES,
+    EXPIRY_RULES,
+    GUIDELINES,
+    LEVELS,
+    REVOCATION_CATEGORIES,
+    TOPICS,
+)
 from app.services.catalog.requirements import PRESETS
 
 STRING = {"type": "string"}
@@ -81,7 +89,10 @@ COMPONENTS = {
             "issued_on": DATE, "expires_on": DATE, "instructor_name": nullable(STRING),
             "training_center": STRING,
             "external_card": nullable(obj({"issuer": STRING, "id": STRING})),
-            "revoked_reason": nullable(STRING), "replaced_by": nullable(STRING),
+            "revoked_reason": nullable(STRING),
+            "revocation_category": nullable({"type": "string",
+                                             "enum": list(REVOCATION_CATEGORIES)}),
+            "replaced_by": nullable(STRING),
             "replaces": nullable(STRING),
         },
         ["code", "status", "holder_name", "course", "issued_on", "expires_on"],

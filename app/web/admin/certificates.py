@@ -68,7 +68,8 @@ def revoke(certificate_id: int):
         flash_form_errors(form)
         return back_to(certificate_id)
     try:
-        changes.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow())
+        changes.revoke_certificate(db.session, current_user, certificate, form.reason.data, utcnow(),
+                                   category=form.category.data)
         flash(f"{certificate.code} revoked; verification now says so, and the holder is e-mailed.", "success")
     except CERTIFICATE_REFUSALS as refusal:
         flash_refusal(refusal)
