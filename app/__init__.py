@@ -31,6 +31,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.security import register_security
 
     register_security(app)
+    from app.private_responses import register_private_responses
+
+    register_private_responses(app)
     return app
 
 

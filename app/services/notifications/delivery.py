@@ -32,7 +32,7 @@ from app.models import Notification
 from app.models.base import utcnow
 from app.services.clock import local_date
 from app.services.notifications import mail
-from app.services.notifications.kinds import MAIL_KINDS, MailKind
+from app.services.notifications.kinds import MAIL_KINDS, MailKind, settled_context
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,8 @@ def send_claimed(session: Session, held: Claim, backend, config: Mapping,
     if stale_reason is not None:
         stale = stale_reason(session, notification, local_date(now, config["CENTER_TIMEZONE"]))
         if stale is not None:
-            return _record(session, held, "skipped", last_error=f"not sent: {stale}")
+            return _record(session, held, "skipped", last_error=f"not sent: {stale}",
+                           context=settled_context(notification))
     try:
         message = mail.compose(session, notification, config, templates)
         if not _renew(session, held, utcnow()):
@@ -145,10 +146,12 @@ def send_claimed(session: Session, held: Claim, backend, config: Mapping,
         attempts = session.scalar(select(Notification.attempts)
                                   .where(Notification.id == held.notification_id))
         if permanent_refusal(error) or attempts >= policy.max_attempts:
-            return _record(session, held, "failed", last_error=_describe(error))
+            return _record(session, held, "failed", last_error=_describe(error),
+                           context=settled_context(notification))
         return _record(session, held, "pending", last_error=_describe(error),
                        next_attempt_at=now + policy.retry_delay(attempts))
-    return _record(session, held, "sent", sent_at=utcnow(), last_error=None)
+    return _record(session, held, "sent", sent_at=utcnow(), last_error=None,
+                   context=settled_context(notification))
 
 
 def _describe(error: Exception) -> str:
