@@ -119,7 +119,7 @@ def test_a_temporary_refusal_waits_and_retries(app):
 
 
 def test_a_name_with_cr_lf_is_cleaned_and_the_mail_goes_out(app):
-    (notification_id,) = queue(1, full_name="Eve Smith\r\nBcc: victim@example.org\x00")
+    (notification_id,) = queue(1, full_name="Eve Smith\r\nBcc: victim@example.org\x1b")
     with smtp_sink() as sink:
         config = smtp_config(app, sink)
         outcome = delivery.deliver(db.session, notification_id, mail.backend_from_config(config),
