@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # Security and quality gates: lint, no high-severity bandit findings, known-vulnerability audit.
+# The audit fails when the advisory database cannot be reached, unless AUDIT_OFFLINE_OK=1.
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r app workers --severity-level high

@@ -99,6 +99,11 @@ class Config:
     OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
     OUTBOX_PASS_SECONDS = env_int("OUTBOX_PASS_SECONDS", 60)
     REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
+    # Retention: settled outbox rows and verification look-ups older than these are deleted
+    # by the daily sweep; audit events are kept.
+    OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
+    VERIFICATION_LOG_DAYS = env_int("VERIFICATION_LOG_DAYS", 365)
+    RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 3)
 
 
 class DevelopmentConfig(Config):

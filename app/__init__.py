@@ -42,6 +42,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     bound_request_bodies(app)
 
     trust_proxies(app)
+
+    from app.private_responses import register_private_responses
+
+    register_private_responses(app)
     return app
 
 

@@ -45,3 +45,46 @@ def test_migrations_apply_from_empty_and_downgrade(kind, tmp_path):
         upgrade()
         assert "certificate" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_certificates_revoked_before_the_category_get_one_by_rule(tmp_path):
+    """e9f54add6ae4: a certificate a reissue replaced becomes `replaced`, any other revoked one
+    `withdrawn`, a valid one none."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from tests.support import databases
+
+    app = create_app(databases.config_for(f"sqlite:///{tmp_path / 'backfill.db'}"))
+    with app.app_context():
+        upgrade(revision="92bdd572b18e")
+        now = "2026-01-01 00:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user (id, email, full_name, reminders_opt_out, active, created_at) "
+                "VALUES (1, 'a@example.org', 'Ann', 0, 1, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO course (id, code, family, title, description, level, topics_mask, "
+                "guidelines_mask, validity_months, expiry_rule, format, duration_minutes, "
+                "default_capacity, price_cents, renewal, instructor_course, active, created_at, "
+                "updated_at) VALUES (1, 'BLS', 'bls', 'BLS', '', 'healthcare_provider', 15, 1, "
+                "24, 'end_of_month', 'classroom', 240, 10, 0, 0, 0, 1, :now, :now)"),
+                {"now": now})
+            for number, revoked, replaces in ((1, now, None), (2, None, 1), (3, now, None),
+                                              (4, None, None)):
+                connection.execute(text(
+                    "INSERT INTO certificate (id, code, holder_id, holder_name, course_id, "
+                    "course_code, course_title, course_family, level, topics_mask, "
+                    "guidelines_mask, training_center, issued_on, expires_on, created_at, "
+                    "revoked_at, revoked_reason, replaces_id) VALUES (:id, :code, 1, 'Ann', 1, "
+                    "'BLS', 'BLS', 'bls', 'healthcare_provider', 15, 1, 'C', '2025-01-01', "
+                    "'2027-01-31', :now, :revoked, :reason, :replaces)"),
+                    {"id": number, "code": f"C-{number}", "now": now, "revoked": revoked,
+                     "reason": "private words" if revoked else None, "replaces": replaces})
+        upgrade(revision="e9f54add6ae4")
+        with db.engine.connect() as connection:
+            categories = dict(connection.execute(
+                text("SELECT id, revocation_category FROM certificate")).all())
+        db.engine.dispose()
+    assert categories == {1: "replaced", 2: None, 3: "withdrawn", 4: None}

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def beat_schedule(config) -> dict:
-    """The periodic jobs: the outbox pass and the morning sweep of renewal reminders."""
+    """The periodic jobs: the outbox pass, the morning sweep of renewal reminders and the
+    nightly retention sweep."""
     return {
         "outbox-pass": {
             "task": "workers.tasks.deliver_due",
@@ -39,6 +40,10 @@ def beat_schedule(config) -> dict:
         "renewal-reminders": {
             "task": "workers.tasks.daily_reminders",
             "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
+        },
+        "retention": {
+            "task": "workers.tasks.forget_old_rows",
+            "schedule": crontab(hour=config.get("RETENTION_SWEEP_HOUR", 3), minute=15),
         },
     }
 

@@ -13,7 +13,8 @@ from flask import current_app
 
 from app.center import center_today
 from app.extensions import db
-from app.services import reminders
+from app.models.base import utcnow
+from app.services import reminders, retention
 from app.services.notifications import delivery, mail
 from app.services.schedule import authorisations
 
@@ -60,3 +61,13 @@ def daily_reminders() -> None:
     lapsing = authorisations.queue_lapse_reminders(db.session, today)
     log.info("instructor authorisation reminders for %s: queued %s", today, lapsing)
     deliver_due.delay()
+
+
+@shared_task(name="workers.tasks.forget_old_rows", ignore_result=True)
+def forget_old_rows() -> None:
+    """The daily retention sweep (beat runs it each night): settled mail and old look-ups go."""
+    config = current_app.config
+    summary = retention.forget_old_rows(db.session, utcnow(),
+                                        outbox_keep_days=config["OUTBOX_KEEP_DAYS"],
+                                        verification_log_days=config["VERIFICATION_LOG_DAYS"])
+    log.info("retention: %s", "; ".join(summary.lines()))

@@ -13,6 +13,7 @@ from app.api.validation import request_body, request_query
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
+from app.models.vocab import REVOCATION_CATEGORIES
 from app.security import public_lookup_limit
 from app.services.certificates import cards, changes
 from app.services.verification.lookup import certificate_view, find_by_code
@@ -22,7 +23,9 @@ CARD_QUERY = obj({"paper": {
     **one_of_names(PAPERS),
     "description": "card size (default) or the card at actual size on a full A4 or Letter page",
 }})
-REVOCATION = obj({"reason": text(500)}, ["reason"])
+# `category` is what the public record shows; it defaults to "withdrawn".
+REVOCATION = obj({"reason": text(500), "category": one_of_names(REVOCATION_CATEGORIES)},
+                 ["reason"])
 REISSUE = obj({"holder_name": text(200)}, ["holder_name"])
 EXTERNAL_CARD = obj({"issuer": text(64), "id": text(128)}, ["issuer", "id"])
 
@@ -49,9 +52,11 @@ def wallet_card(code: str):
             response=ref("Certificate"), errors=(400, 401, 403, 404, 409, 422))
 @roles_required("admin")
 def revoke(code: str):
-    reason = request_body().text("reason")
+    body = request_body()
+    reason, category = body.text("reason"), body.get("category", "withdrawn")
     certificate = changes.revoke_certificate(
-        db.session, current_api_user(), find_by_code(db.session, code), reason, utcnow())
+        db.session, current_api_user(), find_by_code(db.session, code), reason, utcnow(),
+        category=category)
     return certificate_view(certificate, center_today())
 
 

@@ -2,7 +2,15 @@
 building blocks of what it accepts. A request schema is the one declaration of its shape:
 the OpenAPI document publishes it and app.api.validation checks requests against it."""
 
-from app.models.vocab import COURSE_FORMATS, ENROLLMENT_STATUSES, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
+from app.models.vocab import (
+    COURSE_FORMATS,
+    ENROLLMENT_STATUSES,
+    EXPIRY_RULES,
+    GUIDELINES,
+    LEVELS,
+    REVOCATION_CATEGORIES,
+    TOPICS,
+)
 from app.services.catalog.requirements import PRESETS
 
 STRING = {"type": "string"}
@@ -124,7 +132,10 @@ COMPONENTS = {
             "issued_on": DATE, "expires_on": DATE, "instructor_name": nullable(STRING),
             "training_center": STRING,
             "external_card": nullable(obj({"issuer": STRING, "id": STRING})),
-            "revoked_reason": nullable(STRING), "replaced_by": nullable(STRING),
+            "revoked_reason": nullable(STRING),
+            "revocation_category": nullable({"type": "string",
+                                             "enum": list(REVOCATION_CATEGORIES)}),
+            "replaced_by": nullable(STRING),
             "replaces": nullable(STRING),
         },
         ["code", "status", "holder_name", "course", "issued_on", "expires_on"],

@@ -115,6 +115,7 @@ class PlannedCertificate:
     issued_days_ago: int | None = None  # the expiry follows from the course's rule
     expires_in_days: int | None = None  # pinned expiry (negative: already expired)
     revoked_reason: str | None = None
+    revocation_category: str = "withdrawn"
     external_card: tuple[str, str] | None = None  # (awarding body, its card id)
 
 
@@ -141,7 +142,8 @@ CERTIFICATES: tuple[PlannedCertificate, ...] = (
     PlannedCertificate("tom.okafor@lifeline.test", "HS-CPR-AED", INSTRUCTOR_EMAIL,
                        issued_days_ago=45,
                        revoked_reason="Issued in error: Tom needed BLS, not Heartsaver; "
-                                      "refunded and moved to the BLS waitlist."),
+                                      "refunded and moved to the BLS waitlist.",
+                       revocation_category="issued_in_error"),
     PlannedCertificate(INSTRUCTOR_EMAIL, "BLS-INSTR", INSTRUCTOR2_EMAIL, issued_days_ago=500),
 )
 REVOKED_DAYS_AGO = 30

@@ -198,6 +198,7 @@ class _Seeder:
             certificate.external_issuer, certificate.external_id = plan.external_card
         if plan.revoked_reason:
             certificate.revoked_reason = plan.revoked_reason
+            certificate.revocation_category = plan.revocation_category
             certificate.revoked_at = self.now - timedelta(days=demo_data.REVOKED_DAYS_AGO)
             certificate.revoked_by_id = self.users[demo_data.ADMIN_EMAIL].id
 

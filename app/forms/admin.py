@@ -28,6 +28,8 @@ from app.models.vocab import (
     LEVELS,
     NOTIFICATION_KINDS,
     NOTIFICATION_STATUSES,
+    REVOCATION_CATEGORIES,
+    REVOCATION_LABELS,
     ROLES,
     TOPIC_LABELS,
     TOPICS,
@@ -148,7 +150,11 @@ class AuthorisationForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = StringField("Reason", validators=[DataRequired("Give a reason."), Length(max=500)])
+    category = SelectField("Public category (what verification shows)", default="withdrawn",
+                           choices=[SelectChoice(category, REVOCATION_LABELS[category])
+                                    for category in REVOCATION_CATEGORIES])
+    reason = StringField("Reason (staff only: the admin record and the audit log)",
+                         validators=[DataRequired("Give a reason."), Length(max=500)])
     submit = SubmitField("Revoke certificate")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import check_in, utcnow
 from app.models.course import Course, TaggedMixin, tag_checks
 from app.models.user import User
+from app.models.vocab import REVOCATION_CATEGORIES
 
 
 class Certificate(TaggedMixin, db.Model):
@@ -18,6 +19,8 @@ class Certificate(TaggedMixin, db.Model):
 
     __table_args__ = (
         *tag_checks(),
+        CheckConstraint(check_in("revocation_category", REVOCATION_CATEGORIES),
+                        name="revocation_category_known"),
         # A pass issues one original certificate; a reissue replaces it, never adds.
         Index(
             "uq_certificate_original_per_enrollment",
@@ -49,6 +52,8 @@ class Certificate(TaggedMixin, db.Model):
     expires_on: Mapped[date] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    # The public side of a revocation (REVOCATION_LABELS); the reason above is staff-only.
+    revocation_category: Mapped[str | None] = mapped_column(String(32))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificate.id"), unique=True

@@ -47,6 +47,22 @@ ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "cancelled", "passed", "failed"
 ACTIVE_ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "passed", "failed", "no_show")
 SEAT_HOLDING_STATUSES = ("enrolled", "passed", "failed", "no_show")
 OUTCOMES = ("passed", "failed", "no_show")
+# Why a certificate was revoked, as the public record says it; the free-text reason stays with
+# staff (the admin page and the audit log).
+REVOCATION_CATEGORIES = ("issued_in_error", "replaced", "withdrawn", "training_not_completed")
+REVOCATION_LABELS = {
+    "issued_in_error": "issued in error",
+    "replaced": "replaced",
+    "withdrawn": "withdrawn",
+    "training_not_completed": "training not completed",
+}
+
+
+def revocation_label(category: str | None) -> str:
+    """The words the public record uses for a revocation category."""
+    return REVOCATION_LABELS.get(category or "withdrawn", "withdrawn")
+
+
 NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 NOTIFICATION_KINDS = (
     "enrollment_confirmed",

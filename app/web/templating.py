@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask
 
 from app.center import center_zone
-from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS
+from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
 from app.services.clock import local_moment
 
 
@@ -33,7 +33,8 @@ def money(cents: int | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
-        center_time=center_time, level_label=level_label, topic_labels=topic_labels, money=money
+        center_time=center_time, level_label=level_label, topic_labels=topic_labels, money=money,
+        revocation_label=revocation_label,
     )
 
     @app.context_processor

@@ -25,7 +25,7 @@ def test_public_record_of_a_valid_code(client):
     assert set(record) == {
         "code", "status", "holder_name", "course", "level", "topics", "guidelines",
         "issued_on", "expires_on", "instructor_name", "training_center", "external_card",
-        "revoked_reason", "replaced_by", "replaces",
+        "revoked_reason", "revocation_category", "replaced_by", "replaces",
     }
 
 

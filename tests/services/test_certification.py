@@ -213,7 +213,8 @@ def test_reissue_links_both_ways_and_revokes_the_old_code(db, klass):
         old.issued_on, old.expires_on, old.course_code)
     old_view = certificate_view(old, date(2026, 4, 1))
     assert (old_view["status"], old_view["revoked_reason"], old_view["replaced_by"]) == (
-        "revoked", "reissued", new.code)
+        "revoked", "replaced", new.code)
+    assert (old.revoked_reason, old.revocation_category) == ("reissued", "replaced")
     assert certificate_view(new, date(2026, 4, 1))["replaces"] == old.code
     assert count(db, Certificate) == 2
     # Re-posting the pass lists both codes and issues nothing new.

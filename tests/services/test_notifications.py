@@ -131,7 +131,7 @@ def test_the_retry_delay_doubles_and_is_capped():
 def test_a_row_left_sending_is_taken_over_only_after_the_lease(app, config):
     (notification_id,) = queue()
     claimed = delivery.claim(db.session, utcnow(), POLICY, notification_id=notification_id)
-    assert claimed == [notification_id]  # ... and then that worker died before recording
+    assert [held.notification_id for held in claimed] == [notification_id]  # ... then it died
 
     outbox = Outbox()
     assert delivery.deliver_due(db.session, outbox, config, app.jinja_env) == 0
@@ -177,7 +177,7 @@ def test_concurrent_claimers_never_take_the_same_row(any_db_app):
         with Session(engine) as session:
             start.wait()
             while claimed := delivery.claim(session, utcnow(), POLICY, limit=3):
-                mine += claimed
+                mine += [held.notification_id for held in claimed]
         taken.append(mine)
 
     threads = [threading.Thread(target=claimer) for _ in range(4)]

@@ -24,11 +24,12 @@ TODAY = date(2026, 6, 1)
 
 
 def card(level, topics, guidelines, issued_on=date(2025, 6, 1), expires_on=date(2027, 6, 30),
-         revoked_reason=None):
+         revoked_reason=None, revocation_category=None):
     revoked_at = datetime(2026, 1, 1) if revoked_reason is not None else None
     return SimpleNamespace(
         level=level, topics=list(topics), guidelines=list(guidelines), issued_on=issued_on,
         expires_on=expires_on, revoked_at=revoked_at, revoked_reason=revoked_reason,
+        revocation_category=revocation_category,
     )
 
 
@@ -94,15 +95,16 @@ def test_card_is_valid_from_its_issue_date_inclusive():
     assert check(issued_today, bls()).meets
 
 
-def test_revoked_card_says_why():
-    result = check(arc_professional_rescuer(revoked_reason="Issued in error"), bls())
+def test_revoked_card_says_why_in_the_category_words_never_the_reason():
+    result = check(arc_professional_rescuer(revoked_reason="Refunded, see ticket 4411",
+                                            revocation_category="issued_in_error"), bls())
     assert not result.meets
-    assert result.reasons == ["Revoked: Issued in error."]
+    assert result.reasons == ["Revoked: issued in error."]
 
 
-def test_revoked_card_without_a_reason_still_fails():
+def test_revoked_card_without_a_category_reads_withdrawn():
     result = check(arc_professional_rescuer(revoked_reason=""), bls())
-    assert result.reasons == ["Revoked."]
+    assert result.reasons == ["Revoked: withdrawn."]
 
 
 def test_card_not_yet_issued_on_the_requested_day():
@@ -140,7 +142,7 @@ def test_every_failed_condition_gets_its_own_reason():
     wrecked = heartsaver_cpr_aed(expires_on=date(2026, 1, 31), revoked_reason="Fraud")
     reasons = check(wrecked, bls()).reasons
     assert len(reasons) == 4
-    assert "Revoked: Fraud." in reasons and "Expired on 2026-01-31." in reasons
+    assert "Revoked: withdrawn." in reasons and "Expired on 2026-01-31." in reasons
 
 
 def test_course_finder_ignores_dates_and_checks_level_and_topics():

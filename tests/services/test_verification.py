@@ -47,13 +47,15 @@ def test_each_status_comes_from_the_date_and_revocation(db):
     valid = certificate()
     last_day = certificate(expires_on=TODAY)
     expired = certificate(expires_on=TODAY - timedelta(days=1))
-    revoked = certificate(revoked_at=NOW, revoked_reason="Issued in error")
+    revoked = certificate(revoked_at=NOW, revoked_reason="Issued in error, refunded",
+                          revocation_category="issued_in_error")
     assert verify(db, valid.code).status == "valid"
     assert verify(db, last_day.code).status == "valid"
     assert verify(db, expired.code).status == "expired"
     answer = verify(db, revoked.code)
     assert answer.status == "revoked"
-    assert answer.record["revoked_reason"] == "Issued in error"
+    assert answer.record["revoked_reason"] == "issued in error"
+    assert answer.record["revocation_category"] == "issued_in_error"
 
 
 def test_mistyped_code_is_told_apart_from_an_unknown_one(db):

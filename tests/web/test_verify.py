@@ -52,12 +52,13 @@ def test_expired_card_shows_expired(client):
     assert "banner-expired" in page and ">EXPIRED<" in page
 
 
-def test_revoked_card_shows_the_reason_and_the_replacement(client, db):
-    old = factories.CertificateFactory(revoked_at=utcnow(), revoked_reason="Name misspelt")
+def test_revoked_card_shows_the_category_and_the_replacement(client, db):
+    old = factories.CertificateFactory(revoked_at=utcnow(), revoked_reason="Name misspelt",
+                                       revocation_category="replaced")
     new = factories.CertificateFactory(holder=old.holder, course=old.course, replaces=old)
     page = text_of(client.get(f"/verify/{old.code}"))
     assert "banner-revoked" in page and ">REVOKED<" in page
-    assert "Name misspelt" in page
+    assert "Revoked as:</strong> replaced" in page and "Name misspelt" not in page
     assert f'href="/verify/{new.code}"' in page
 
 

@@ -20,10 +20,11 @@ def free_port() -> int:
 
 
 class Sink:
-    """Collects messages; `delay` holds each one after receiving it, before answering 250."""
+    """Collects messages; `delay` holds each one after receiving it, before answering; `reply`
+    is the answer to DATA and `rcpt_reply` (when given) the answer to every RCPT."""
 
-    def __init__(self, delay: float = 0.0):
-        self.delay = delay
+    def __init__(self, delay: float = 0.0, reply: str = "250 OK", rcpt_reply: str | None = None):
+        self.delay, self.reply, self.rcpt_reply = delay, reply, rcpt_reply
         self.messages: list[email.message.EmailMessage] = []
         self.port = 0
         self._changed = threading.Condition()
@@ -35,6 +36,12 @@ class Sink:
             self._changed.notify_all()
         if self.delay:
             time.sleep(self.delay)  # a slow server: the sender waits for the 250 meanwhile
+        return self.reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply is not None:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
         return "250 OK"
 
     def wait_for(self, count: int, timeout: float = 15.0) -> list:
@@ -54,9 +61,10 @@ class Sink:
 
 
 @contextmanager
-def smtp_sink(delay: float = 0.0, login: tuple[str, str] | None = None):
+def smtp_sink(delay: float = 0.0, login: tuple[str, str] | None = None, reply: str = "250 OK",
+              rcpt_reply: str | None = None):
     """A running sink; with `login`, the server demands that user name and password."""
-    sink = Sink(delay)
+    sink = Sink(delay, reply, rcpt_reply)
     sink.port = free_port()
     options = {}
     if login is not None:

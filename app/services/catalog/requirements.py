@@ -22,6 +22,7 @@ from app.models.vocab import (
     TOPIC_LABELS,
     TOPICS,
     guidelines_to_mask,
+    revocation_label,
     topics_to_mask,
 )
 from app.services.errors import Invalid
@@ -214,8 +215,7 @@ def _validity_reasons(certificate: Any, day: date) -> list[str]:
     """Revocation and date shortfalls of a certificate on the given day."""
     reasons = []
     if certificate.revoked_at is not None:
-        why = (certificate.revoked_reason or "").strip().rstrip(".")
-        reasons.append(f"Revoked: {why}." if why else "Revoked.")
+        reasons.append(f"Revoked: {revocation_label(certificate.revocation_category)}.")
     if day < certificate.issued_on:
         reasons.append(f"Not issued until {certificate.issued_on.isoformat()}.")
     if day > certificate.expires_on:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.models import Certificate, ClassSession, User
-from app.models.vocab import LEVEL_LABELS
+from app.models.vocab import LEVEL_LABELS, REVOCATION_CATEGORIES
 from app.services import audit, notifications
 from app.services.certificates.codes import generate_code
 from app.services.errors import Conflict, Forbidden, Invalid
@@ -51,21 +51,26 @@ def _required_text(name: str, value: str | None, max_length: int) -> str:
 
 
 def _mark_revoked(session: Session, actor: User, certificate: Certificate, reason: str,
-                  now: datetime) -> None:
+                  category: str, now: datetime) -> None:
     if certificate.revoked_at is not None:
         raise Conflict("This certificate is already revoked.")
     certificate.revoked_at, certificate.revoked_reason = now, reason
+    certificate.revocation_category = category
     certificate.revoked_by_id = actor.id
     audit.record(session, actor, "certificate_revoked", "certificate", certificate.id,
-                 code=certificate.code, reason=reason)
+                 code=certificate.code, reason=reason, category=category)
 
 
 @one_transaction
 def revoke_certificate(session: Session, actor: User, certificate: Certificate, reason: str,
-                       now: datetime) -> Certificate:
-    """Revoke a certificate, keeping the record; its holder is told."""
+                       now: datetime, category: str = "withdrawn") -> Certificate:
+    """Revoke a certificate, keeping the record; its holder is told. The category (one of
+    REVOCATION_CATEGORIES) is what the public record says; the reason stays with staff."""
     _require_admin(actor)
-    _mark_revoked(session, actor, certificate, _required_text("reason", reason, 500), now)
+    if category not in REVOCATION_CATEGORIES:
+        raise Invalid.field("category", f"Must be one of: {', '.join(REVOCATION_CATEGORIES)}.")
+    _mark_revoked(session, actor, certificate, _required_text("reason", reason, 500), category,
+                  now)
     notify(session, "certificate_revoked", certificate)
     return certificate
 
@@ -82,7 +87,7 @@ def reissue_certificate(session: Session, actor: User, certificate: Certificate,
     """Replace a certificate with a corrected holder name: a new code, the old one revoked."""
     _require_admin(actor)
     name = _required_text("holder_name", holder_name, 200)
-    _mark_revoked(session, actor, certificate, "reissued", now)
+    _mark_revoked(session, actor, certificate, "reissued", "replaced", now)
     replacement = Certificate(
         code=generate_code(), holder_name=name, replaces_id=certificate.id, created_at=now,
         **{column: getattr(certificate, column) for column in _SNAPSHOT},

@@ -1,15 +1,24 @@
 """Delivering the outbox (DESIGN.md rule 7): claim due rows, send each once, record it.
 
-A row is handed to the mail server only by the worker that claimed it: a claim is one UPDATE
-turning due rows into `sending` (stamping claimed_at and counting the attempt), so two workers
-never hold the same row. A row left `sending` past the lease belongs to a worker that died; the
-next claim takes it over. The only duplicate possible is the row a worker was sending when it
-was killed after the server accepted it but before `sent` was committed.
+A row is handed to the mail server only by the worker that holds its claim. A claim is one
+UPDATE turning a due row into `sending`, stamping claimed_at, a fresh claim_token and the
+attempt; the periodic pass claims one row at a time, just before sending it, so the lease only
+has to cover one send (OUTBOX_LEASE_SECONDS, default 300 s, against smtplib's 30 s per socket
+operation). Just before handing the message over the worker renews its claim, and it records
+the outcome only while the token still matches: a row whose lease ran out and was taken over
+is neither sent again nor recorded by the worker that lost it. The only duplicate possible is
+the row a worker was sending when it was killed after the server accepted it but before
+`sent` was committed.
+
+The SMTP server's answer decides a failure: a permanent refusal (5xx) fails the row at once
+with that answer; anything else (4xx, a network error) is retried with back-off.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +32,7 @@ from app.models import Notification
 from app.models.base import utcnow
 from app.services.clock import local_date
 from app.services.notifications import mail
-from app.services.notifications.kinds import MAIL_KINDS, MailKind
+from app.services.notifications.kinds import MAIL_KINDS, MailKind, settled_context
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +60,16 @@ def _claimable(now: datetime, lease: timedelta):
                and_(Notification.status == "sending", Notification.claimed_at < now - lease))
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A row this worker holds, and the token that proves it."""
+
+    notification_id: int
+    token: str
+
+
 def claim(session: Session, now: datetime, policy: DeliveryPolicy, *,
-          notification_id: int | None = None, limit: int = 1) -> list[int]:
+          notification_id: int | None = None, limit: int = 1) -> list[Claim]:
     """Claim up to `limit` due rows (or the one given) for this worker; commits.
 
     PostgreSQL picks rows with FOR UPDATE SKIP LOCKED so concurrent claimers take different
@@ -72,52 +89,94 @@ def claim(session: Session, now: datetime, policy: DeliveryPolicy, *,
         chosen = Notification.id.in_(select(picked.c.id))
     else:
         chosen = Notification.id.in_(pick.scalar_subquery())
+    token = secrets.token_hex(16)
     claimed = session.scalars(
         update(Notification)
         .where(chosen, _claimable(now, policy.lease))
-        .values(status="sending", claimed_at=now, attempts=Notification.attempts + 1)
+        .values(status="sending", claimed_at=now, claim_token=token,
+                attempts=Notification.attempts + 1)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     ).all()
     session.commit()
-    return list(claimed)
+    return [Claim(claimed_id, token) for claimed_id in claimed]
 
 
-def send_claimed(session: Session, notification_id: int, backend, config: Mapping,
+def _held(held: Claim):
+    return and_(Notification.id == held.notification_id, Notification.status == "sending",
+                Notification.claim_token == held.token)
+
+
+@one_transaction
+def _renew(session: Session, held: Claim, now: datetime) -> bool:
+    """Restart the lease just before sending; False when another worker took the row over."""
+    renewed = session.execute(update(Notification).where(_held(held)).values(claimed_at=now)
+                              .execution_options(synchronize_session=False))
+    return renewed.rowcount == 1
+
+
+def permanent_refusal(error: Exception) -> bool:
+    """Whether the SMTP server refused for good (5xx): retrying would get the same answer."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def send_claimed(session: Session, held: Claim, backend, config: Mapping,
                  templates: Environment, policy: DeliveryPolicy) -> str:
     """Compose and send a row this worker claimed, then record the outcome; commits."""
-    notification = session.get(Notification, notification_id, populate_existing=True)
+    notification = session.get(Notification, held.notification_id, populate_existing=True)
     now = utcnow()
     stale_reason = MAIL_KINDS.get(notification.kind, MailKind()).stale_reason
     if stale_reason is not None:
         stale = stale_reason(session, notification, local_date(now, config["CENTER_TIMEZONE"]))
         if stale is not None:
-            return _record(session, notification_id, "skipped", last_error=f"not sent: {stale}")
+            return _record(session, held, "skipped", last_error=f"not sent: {stale}",
+                           context=settled_context(notification))
     try:
         message = mail.compose(session, notification, config, templates)
+        if not _renew(session, held, utcnow()):
+            log.warning("notification %s: claim lost before sending", held.notification_id)
+            return "claim_lost"
         backend.send(message)
-    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried later
+    except Exception as error:  # noqa: BLE001 - any failure is recorded, and retried if it may pass
         session.rollback()
-        log.warning("notification %s not sent: %s", notification_id, error)
+        log.warning("notification %s not sent: %s", held.notification_id, error)
         attempts = session.scalar(select(Notification.attempts)
-                                  .where(Notification.id == notification_id))
-        if attempts >= policy.max_attempts:
-            return _record(session, notification_id, "failed", last_error=_describe(error))
-        return _record(session, notification_id, "pending", last_error=_describe(error),
+                                  .where(Notification.id == held.notification_id))
+        if permanent_refusal(error) or attempts >= policy.max_attempts:
+            return _record(session, held, "failed", last_error=_describe(error),
+                           context=settled_context(notification))
+        return _record(session, held, "pending", last_error=_describe(error),
                        next_attempt_at=now + policy.retry_delay(attempts))
-    return _record(session, notification_id, "sent", sent_at=utcnow(), last_error=None)
+    return _record(session, held, "sent", sent_at=utcnow(), last_error=None,
+                   context=settled_context(notification))
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(f"{code} {_text(answer)}" for code, answer in error.recipients.values())
+        return f"SMTP server refused the recipient: {answers}"[:2000]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"SMTP server answered {error.smtp_code} {_text(error.smtp_error)}"[:2000]
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
 @one_transaction
-def _record(session: Session, notification_id: int, status: str, **values) -> str:
-    session.execute(update(Notification)
-                    .where(Notification.id == notification_id, Notification.status == "sending")
-                    .values(status=status, **values)
-                    .execution_options(synchronize_session=False))
+def _record(session: Session, held: Claim, status: str, **values) -> str:
+    """Record the outcome, only while this worker's claim still holds the row."""
+    recorded = session.execute(update(Notification).where(_held(held))
+                               .values(status=status, claim_token=None, **values)
+                               .execution_options(synchronize_session=False))
+    if recorded.rowcount != 1:
+        log.warning("notification %s: claim lost, outcome %s not recorded",
+                    held.notification_id, status)
+        return "claim_lost"
     return status
 
 
@@ -125,16 +184,22 @@ def deliver(session: Session, notification_id: int, backend, config: Mapping,
             templates: Environment) -> str:
     """Send one row if it is due and unclaimed (the nudge after commit); idempotent."""
     policy = DeliveryPolicy.from_config(config)
-    if not claim(session, utcnow(), policy, notification_id=notification_id):
+    held = claim(session, utcnow(), policy, notification_id=notification_id)
+    if not held:
         return "not_due"
-    return send_claimed(session, notification_id, backend, config, templates, policy)
+    return send_claimed(session, held[0], backend, config, templates, policy)
 
 
 def deliver_due(session: Session, backend, config: Mapping, templates: Environment,
                 batch_size: int = 50) -> int:
-    """The periodic pass: claim due rows and rows whose lease ran out, and send them."""
+    """The periodic pass: send up to `batch_size` due rows (and rows a dead worker left),
+    claiming each one only when its turn comes, so no claim waits behind other sends."""
     policy = DeliveryPolicy.from_config(config)
-    claimed = claim(session, utcnow(), policy, limit=batch_size)
-    for notification_id in claimed:
-        send_claimed(session, notification_id, backend, config, templates, policy)
-    return len(claimed)
+    handled = 0
+    while handled < batch_size:
+        held = claim(session, utcnow(), policy)
+        if not held:
+            break
+        send_claimed(session, held[0], backend, config, templates, policy)
+        handled += 1
+    return handled

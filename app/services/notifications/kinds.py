@@ -26,6 +26,15 @@ class MailKind:
     context: Callable[[Session, Notification, Mapping], dict] | None = None
     # (session, notification, today) -> why the row should not go out any more, or None
     stale_reason: Callable[[Session, Notification, date], str | None] | None = None
+    # context keys that hold a secret (a reset link): dropped from the row once it is settled
+    secret_context: tuple[str, ...] = ()
+
+
+def settled_context(notification: Notification) -> dict:
+    """The row's context without its kind's secrets, kept once the mail is sent or given up."""
+    secrets = MAIL_KINDS.get(notification.kind, MailKind()).secret_context
+    return {key: value for key, value in (notification.context or {}).items()
+            if key not in secrets}
 
 
 MAIL_KINDS: Mapping[str, MailKind] = {
@@ -33,4 +42,5 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "waitlist_promoted": MailKind(attachments=invite_attachments),
     "certificate_issued": MailKind(attachments=card_attachments),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
+    "password_reset": MailKind(secret_context=("reset_path",)),
 }

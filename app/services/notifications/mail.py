@@ -13,6 +13,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from email.headerregistry import Address
@@ -84,6 +85,14 @@ def _class_times(context: Mapping, zone_name: str) -> dict:
             "ends_local": ends.strftime("%-I:%M %p ") + ends.tzname()}
 
 
+def display_name(name: str | None) -> str:
+    """A name fit for an address header: control characters (CR, LF, tab, NUL …) become
+    spaces and runs of space collapse, so no stored name can break or extend a header."""
+    cleaned = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+                      for char in name or "")
+    return " ".join(cleaned.split())[:200]
+
+
 def render(templates: Environment, kind: str, context: dict) -> tuple[str, str, str]:
     """(subject, text body, HTML body) of a kind's templates."""
     env = templates
@@ -101,7 +110,7 @@ def compose(session: Session, notification: Notification, config: Mapping,
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
-    message["To"] = Address(display_name=context["recipient_name"],
+    message["To"] = Address(display_name=display_name(context["recipient_name"]),
                             addr_spec=notification.recipient_email)
     message["Date"] = format_datetime(utcnow())
     domain = getaddresses([config["MAIL_FROM"]])[0][1].rpartition("@")[2] or "lifeline.invalid"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, User
+from app.services.records.csv_cells import defused_row
 from app.services.records.importing import COLUMNS
 
 BATCH = 1000
@@ -58,9 +59,9 @@ def export_csv(session: Session, *, today: date, expiring_within: int | None = N
         buffer.truncate()
         for (code, name, email, course_code, issued_on, expires_on, instructor_name, issuer,
              external_id, revoked_at, revoked_reason) in partition:
-            writer.writerow((code, name, email, course_code, issued_on.isoformat(),
+            writer.writerow(defused_row((code, name, email, course_code, issued_on.isoformat(),
                              expires_on.isoformat(), instructor_name or "", issuer or "",
                              external_id or "", _status(revoked_at, expires_on, today),
-                             revoked_reason or ""))
+                             revoked_reason or "")))
         yield buffer.getvalue()
     result.close()

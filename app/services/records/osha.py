@@ -8,8 +8,6 @@ training. No-shows and cancelled or waitlisted learners were not trained and are
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,6 +20,7 @@ from app.models import ClassSession, Course, Enrollment, InstructorAuthorisation
 from app.models.vocab import TOPIC_LABELS, topics_to_mask
 from app.services.clock import day_start_utc, local_moment
 from app.services.errors import Invalid, NotFound
+from app.services.records.csv_cells import csv_text
 
 BBP_MASK = topics_to_mask(["bloodborne_pathogens"])
 ATTENDED = ("passed", "failed")
@@ -150,16 +149,14 @@ def _record(class_session: ClassSession, zone: str, attendees: list[Attendee],
 
 def as_csv(records: list[TrainingRecord]) -> str:
     """One line per attendee (a session nobody attended still gets a line)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for record in records:
         session_fields = (record.session_id, record.course_code, record.course_title,
                           record.training_dates, record.start, record.end, record.location,
                           record.contents, record.trainer_name, record.trainer_qualifications)
         for attendee in record.attendees or [Attendee("", "", "")]:
-            writer.writerow((*session_fields, attendee.name, attendee.job_title, attendee.outcome))
-    return buffer.getvalue()
+            rows.append((*session_fields, attendee.name, attendee.job_title, attendee.outcome))
+    return csv_text(CSV_COLUMNS, rows)
 
 
 _PDF_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',

@@ -7,8 +7,6 @@ here and the query buckets sessions with a CASE over them, the same on SQLite an
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from app.models import Certificate, ClassSession, Course, Enrollment
 from app.models.vocab import SEAT_HOLDING_STATUSES
 from app.services.clock import day_start_utc
+from app.services.records.csv_cells import csv_text
 
 EXPIRY_WINDOWS = (30, 60, 90)
 
@@ -157,8 +156,4 @@ def monthly_totals(report: Report) -> list[tuple[str, int, int, float | None]]:
 
 def as_csv(report: Report) -> str:
     """The report as CSV with a header row; missing rates are empty cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(report.columns)
-    writer.writerows(tuple("" if cell is None else cell for cell in row) for row in report.rows)
-    return buffer.getvalue()
+    return csv_text(report.columns, report.rows)

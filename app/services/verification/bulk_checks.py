@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from app.models.vocab import LEVEL_LABELS
 from app.services.errors import Invalid
+from app.services.records.csv_cells import csv_text
 from app.services.verification.lookup import Verification
 from app.services.verification.watchlist import WatchedCertificate
 
@@ -25,8 +26,6 @@ _CODE_HEADERS = {"code", "codes", "certificate code", "certificate", "card code"
                  "certificate id", "certificate number", "card id", "card number"}
 _NAME_HEADERS = {"name", "employee", "employee name", "holder", "holder name", "holder_name",
                  "employee_name", "full name"}
-# Cells a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 RESULT_COLUMNS = ("code", "name_given", "status", "holder_name", "name_matches", "course",
                   "level", "issued_on", "expires_on", "meets_requirement", "reasons")
@@ -135,19 +134,9 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A CSV document with a header row; formula-like cells are defused for spreadsheets."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_safe_cell(value) for value in row])
-    return buffer.getvalue()
+    return csv_text(columns, rows, lineterminator="\r\n")
 
 
 def results_csv(checked: Iterable[CheckedRow]) -> str:

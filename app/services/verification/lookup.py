@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from app.database import one_transaction
 from app.models import Certificate, VerificationLog
 from app.models.base import UTCDateTime
+from app.models.vocab import revocation_label
 from app.services.catalog import requirements
 from app.services.catalog.requirements import Requirement
 from app.services.certificates.codes import lookup_keys
@@ -131,6 +132,7 @@ def _view(certificate: Certificate, today: date, *, replaced_by: str | None,
     external = None
     if certificate.external_id:
         external = {"issuer": certificate.external_issuer or "", "id": certificate.external_id}
+    revoked = certificate.revoked_at is not None
     return {
         "code": certificate.code,
         "status": certificate.status_on(today),
@@ -144,7 +146,9 @@ def _view(certificate: Certificate, today: date, *, replaced_by: str | None,
         "instructor_name": certificate.instructor_name,
         "training_center": certificate.training_center,
         "external_card": external,
-        "revoked_reason": certificate.revoked_reason,
+        # The public words for why (a fixed category), never the staff's free-text reason.
+        "revoked_reason": revocation_label(certificate.revocation_category) if revoked else None,
+        "revocation_category": (certificate.revocation_category or "withdrawn") if revoked else None,
         "replaced_by": replaced_by,
         "replaces": replaces,
     }

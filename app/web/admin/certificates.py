@@ -65,7 +65,8 @@ def revoke(certificate_id: int):
     form = RevokeForm()
     if submitted(form):
         flash_outcome(lambda: changes.revoke_certificate(db.session, current_user, certificate,
-                                                         form.reason.data, utcnow()),
+                                                         form.reason.data, utcnow(),
+                                                         category=form.category.data),
                       f"{certificate.code} revoked; verification now says so, and the holder is "
                       "e-mailed.", CERTIFICATE_REFUSALS)
     return back_to(certificate_id)

@@ -88,12 +88,20 @@ def apply(session: Session, plan: ImportPlan, *, actor: User | None, now: dateti
     return summary
 
 
+def _imported_category(values: dict) -> str | None:
+    """An imported revocation's public category, by the migration's rule (a reissue replaced it)."""
+    if not values["revoked"]:
+        return None
+    return "replaced" if (values["revoked_reason"] or "").lower() == "reissued" else "withdrawn"
+
+
 def _certificate_row(values: dict, holder_ids: dict[str, int], actor_id: int | None,
                      now: datetime, training_center: str) -> dict:
     row = {key: value for key, value in values.items() if key not in ("holder_email", "revoked")}
     row.update(holder_id=holder_ids[values["holder_email"]], training_center=training_center,
                created_at=now, revoked_at=now if values["revoked"] else None,
-               revoked_by_id=actor_id if values["revoked"] else None)
+               revoked_by_id=actor_id if values["revoked"] else None,
+               revocation_category=_imported_category(values))
     return row
 
 

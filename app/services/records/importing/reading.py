@@ -6,6 +6,8 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.services.records.csv_cells import restored
+
 COLUMNS = ("code", "holder_name", "holder_email", "course_code", "issued_on", "expires_on",
            "instructor_name", "external_issuer", "external_id", "status", "revoked_reason")
 REQUIRED_COLUMNS = ("code", "holder_name", "holder_email", "course_code", "issued_on")
@@ -59,6 +61,6 @@ def read_records(lines: Iterable[str]) -> tuple[list[Record], list[RowError]]:
             errors.append(RowError(line, f"expected {len(header)} fields, found {len(values)}"))
             continue
         fields = dict.fromkeys(COLUMNS, "")
-        fields.update(zip(header, (value.strip() for value in values), strict=True))
+        fields.update(zip(header, (restored(value.strip()) for value in values), strict=True))
         records.append(Record(line, fields))
     return records, errors
