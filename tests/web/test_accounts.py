@@ -28,7 +28,7 @@ def test_register_creates_a_learner_and_signs_them_in(client, db):
     assert response.status_code == 302 and response.location == "/sessions/5"
     user = db.session.scalar(select(User).where(User.email == "nora@example.test"))
     assert user.has_role("learner") and user.job_title == "RN"
-    assert signed_in_user_id(client) == str(user.id)
+    assert signed_in_user_id(client) == user.get_id()
 
 
 def test_register_shows_field_errors_not_a_500(client, db):
@@ -51,7 +51,7 @@ def test_login_goes_to_a_local_next_only(client, db):
     good = client.post("/login", data={"email": "OK@example.test", "password": PASSWORD,
                                        "next": "/sessions/3"})
     assert good.status_code == 302 and good.location == "/sessions/3"
-    assert signed_in_user_id(client) == str(user.id)
+    assert signed_in_user_id(client) == user.get_id()
     for evil in ("https://evil.test/", "//evil.test/x", "/\\evil.test", "javascript:alert(1)"):
         response = client.post("/login", data={"email": "ok@example.test", "password": PASSWORD,
                                                "next": evil})
