@@ -106,7 +106,7 @@ def toggle_active(user_id: int):
             accounts.deactivate_user(db.session, current_user, user, utcnow())
             flash(f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.", "success")
         else:
-            accounts.reactivate_user(db.session, current_user, user)
+            accounts.reactivate_user(db.session, current_user, user, utcnow())
             flash(f"{user.email} can sign in again.", "success")
     except USER_REFUSALS as refusal:
         flash_refusal(refusal)
