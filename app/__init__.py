@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
     from app.api import bp as api_bp
     from app.extensions import csrf
+    from app.web.account import bp as account_bp
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.employer import bp as employer_bp
@@ -93,7 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from app.web.public import bp as public_bp
     from app.web.verify import bp as verify_bp
 
-    for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
+    for blueprint in (public_bp, auth_bp, account_bp, learner_bp, instructor_bp, employer_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_bp)
     from app.web.admin.records import bp as records_bp

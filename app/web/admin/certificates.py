@@ -16,6 +16,7 @@ from app.services.records import search as records_search
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors, page_number
 from app.web.refusals import flash_refusal
+from app.web.sign_in import recent_password_required
 
 CERTIFICATE_REFUSALS = (Conflict, Invalid)
 
@@ -61,6 +62,7 @@ def back_to(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @roles_required("admin")
+@recent_password_required
 def revoke(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = RevokeForm()
@@ -77,6 +79,7 @@ def revoke(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/reissue")
 @roles_required("admin")
+@recent_password_required
 def reissue(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ReissueForm()
@@ -95,6 +98,7 @@ def reissue(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
 @roles_required("admin")
+@recent_password_required
 def external_card(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ExternalCardForm()

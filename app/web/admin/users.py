@@ -22,6 +22,7 @@ from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors
 from app.web.refusals import flash_refusal
+from app.web.sign_in import recent_password_required
 
 USER_REFUSALS = (Conflict, Invalid, NotFound)
 
@@ -63,6 +64,7 @@ def back_to(user_id: int):
 
 @bp.post("/users/<int:user_id>/roles")
 @roles_required("admin")
+@recent_password_required
 def set_roles(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = RolesForm()
