@@ -42,10 +42,10 @@ def test_a_password_change_on_the_page_ends_old_remember_me_cookies(app, client,
 def test_a_password_change_on_the_page_ends_old_api_tokens(client, login, api_token, db):
     learner = factories.learner()
     token = api_token(learner)
-    assert client.get("/api/v1/me", headers=token).status_code == 200
+    assert client.get("/api/v1/me/enrollments", headers=token).status_code == 200
     login(learner).post("/account/password", data={
         "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert client.get("/api/v1/me", headers=token).status_code == 401
+    assert client.get("/api/v1/me/enrollments", headers=token).status_code == 401
 
 
 def test_a_reset_through_the_link_ends_an_open_browser_session(app, client, login, db):
