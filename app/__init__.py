@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +20,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
     )
     app.config.from_object(config or config_from_env())
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["REMEMBER_DAYS"])
     from app.production import check_database, check_settings
 
     if app.config["ENV_NAME"] == "production":
@@ -73,11 +76,16 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.models import User
 
-        if not user_id.isdigit():
+        # "id:epoch" (User.get_id): a session or remember-me cookie made before the user's
+        # epoch was raised (password change, reset, sign-out everywhere, deactivation) is refused.
+        if not re.fullmatch(r"[0-9]{1,18}:[0-9]{1,9}", user_id):
             return None
-        user = db.session.get(User, int(user_id))
+        record_id, epoch = user_id.split(":")
+        user = db.session.get(User, int(record_id))
         # A deactivated account loses its open browser sessions at once, not at next sign-in.
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
     from app.api import bp as api_bp
     from app.extensions import csrf
+    from app.web.account import bp as account_bp
     from app.web.admin import bp as admin_bp
     from app.web.auth import bp as auth_bp
     from app.web.employer import bp as employer_bp
@@ -94,7 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from app.web.public import bp as public_bp
     from app.web.verify import bp as verify_bp
 
-    for blueprint in (public_bp, auth_bp, learner_bp, instructor_bp, employer_bp, admin_bp):
+    for blueprint in (public_bp, auth_bp, account_bp, learner_bp, instructor_bp, employer_bp,
+                      admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(verify_bp)
     from app.web.admin.records import bp as records_bp

@@ -122,3 +122,32 @@ def test_users_create_stores_the_email_as_accounts_normalise_it(app, db):
     assert accounts.user_by_email(db.session, "pat.admin@example.test") is not None
     bad = create_user(app, "--password-stdin", email="pat@", password_line="a long enough password\n")
     assert assert_one_line_user_error(bad).startswith("Error: email: ")
+
+
+def set_password(app, email: str, password_line: str | None, *extra: str):
+    return app.test_cli_runner().invoke(
+        args=["users", "set-password", "--email", email, *extra], input=password_line)
+
+
+def test_users_set_password_ends_the_users_sessions_and_tokens(app, db, api_token):
+    user = factories.learner(email="kim@example.test")
+    token = api_token(user)
+    browser = app.test_client()
+    browser.post("/login", data={"email": user.email, "password": factories.DEFAULT_PASSWORD})
+    assert browser.get("/me").status_code == 200
+    result = set_password(app, "Kim@Example.test", "a brand new password\n", "--password-stdin")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert passwords.verify_password(user.password_hash, "a brand new password")
+    assert browser.get("/me").status_code == 302
+    assert browser.get("/api/v1/me", headers=token).status_code == 401
+
+
+def test_users_set_password_refuses_bad_input_in_one_line(app, db):
+    factories.learner(email="kim@example.test")
+    assert "no account" in assert_one_line_user_error(
+        set_password(app, "nobody@example.test", "a brand new password\n", "--password-stdin"))
+    assert "10 characters" in assert_one_line_user_error(
+        set_password(app, "kim@example.test", "short\n", "--password-stdin"))
+    assert "--password-stdin" in assert_one_line_user_error(
+        set_password(app, "kim@example.test", None))

@@ -1,4 +1,4 @@
-"""`users create`: an account from the command line."""
+"""`users create` and `users set-password`: accounts from the command line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.cli.errors import fail
 from app.extensions import db
+from app.models.base import utcnow
 from app.models.vocab import ROLES
 from app.security import password_hasher
 from app.services import accounts
@@ -36,3 +37,18 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password_std
     except DomainError as error:
         fail(error.message)
     click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+
+
+@group.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool):
+    """Set a user's password (one line from standard input); ends all their sessions and tokens."""
+    if not password_stdin:
+        fail("pass --password-stdin and give the new password on standard input")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.set_password(db.session, email, password, utcnow(), password_hasher())
+    except DomainError as error:
+        fail(error.message)
+    click.echo(f"Password of {user.email} set; its sessions and API tokens are ended.")

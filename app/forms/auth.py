@@ -68,3 +68,9 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Type your current password."), Length(max=1000)])
     password = new_password("New password")
     confirm = repeat_password()
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Password", validators=[DataRequired("Type your password."),
+                                                     Length(max=1000)])
+    next = HiddenField()

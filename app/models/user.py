@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
+    # Part of every session and remember-me cookie (get_id): raising it ends them all.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     organisation: Mapped[Organisation | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -66,6 +69,11 @@ class User(UserMixin, db.Model):
 
     def revoke(self, role: str) -> None:
         self.role_rows = [row for row in self.role_rows if row.role != role]
+
+    def get_id(self) -> str:
+        """Flask-Login's id, "id:epoch" (its "alternative tokens"): a cookie made before the
+        epoch was raised names an old epoch, and the user loader refuses it."""
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

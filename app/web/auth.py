@@ -1,7 +1,7 @@
 """Sign in, sign out, registration and password resets."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from app import login_throttle
 from app.extensions import db
@@ -17,6 +17,7 @@ from app.security import account_mail_limit, password_hasher
 from app.services import accounts
 from app.services.errors import Invalid
 from app.web.access import safe_next
+from app.web.sign_in import begin_session, end_session, has_remember_cookie
 
 bp = Blueprint("auth", __name__)
 WRONG_CREDENTIALS = "Wrong e-mail or password."
@@ -63,13 +64,13 @@ def login():
     if user is None:
         return render_template("auth/login.html", form=form, problem=WRONG_CREDENTIALS), 401
     attempt.succeeded()
-    login_user(user, remember=bool(form.remember.data))
+    begin_session(user, utcnow(), remember=bool(form.remember.data))
     return redirect(safe_next(form.next.data, "/me" if user.has_role("learner") else "/"))
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    end_session()
     flash("You are signed out.", "success")
     return redirect(url_for("public.index"))
 
@@ -117,6 +118,9 @@ def change_password():
             for name, problems in (error.fields or {}).items():
                 getattr(form, name, form.password).errors.extend(problems)
         else:
-            flash("Your password is changed.", "success")
+            # Every other session, cookie and token of the account has ended; this one goes on.
+            begin_session(current_user._get_current_object(), utcnow(),
+                          remember=has_remember_cookie())
+            flash("Your password is changed; you are signed out everywhere else.", "success")
             return redirect(url_for("learner.me") if current_user.has_role("learner") else "/")
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

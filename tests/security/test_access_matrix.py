@@ -21,8 +21,8 @@ ALLOW, LOGIN = "allowed", "sent to /login"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 ROLE_OF = {"learner": "learner", "other_learner": "learner", "instructor": "instructor",
            "other_instructor": "instructor", "employer": "employer", "admin": "admin"}
-# Run last: they end the caller's token or browser session.
-LAST = ("api.revoke_current_token", "auth.logout")
+# Run last, in this order: they end the caller's token, browser session, or both.
+LAST = ("api.revoke_current_token", "auth.logout", "account.sign_out_everywhere")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ EXPECTED: dict[str, Policy] = {
     "auth.login": public(), "auth.register": public(), "auth.forgot_password": public(),
     "auth.reset_password": public(), "auth.logout": public(),
     "mail_links.confirm_unsubscribe": public(), "mail_links.unsubscribe": public(),
-    "auth.change_password": SIGNED_IN,
+    "auth.change_password": SIGNED_IN, "account.confirm_password": SIGNED_IN,
+    "account.sign_out_everywhere": SIGNED_IN,
     # learner
     "learner.me": roles("learner"), "learner.reminder_settings": roles("learner"),
     "learner.enroll": roles("learner"),
@@ -78,7 +79,8 @@ EXPECTED: dict[str, Policy] = {
     "api.list_sessions": public(), "api.show_session": public(),
     "api.show_certificate": public(), "api.wallet_card": public(),
     "api.check_requirement": public(), "api.list_presets": public(), "api.create_token": public(),
-    "api.revoke_current_token": SIGNED_IN,
+    "api.revoke_current_token": SIGNED_IN, "api.show_me": SIGNED_IN,
+    "api.change_my_password": SIGNED_IN,
     # API: by role
     "api.create_course": ADMIN, "api.create_session": ADMIN, "api.change_session": ADMIN,
     "api.cancel_session": ADMIN, "api.revoke": ADMIN, "api.reissue": ADMIN,
@@ -153,7 +155,9 @@ def calls(app, world: World) -> list[Call]:
             path = app.url_for(rule.endpoint, **values)
             for method in sorted(rule.methods - SKIPPED_METHODS):
                 found.append(Call(rule.endpoint, method, path, path.startswith("/api/")))
-    return sorted(found, key=lambda c: (c.endpoint in LAST, c.method != "GET", c.path, c.method))
+    last = {endpoint: place for place, endpoint in enumerate(LAST, start=1)}
+    return sorted(found, key=lambda c: (last.get(c.endpoint, 0), c.method != "GET", c.path,
+                                        c.method))
 
 
 def test_every_route_has_a_row_in_the_expectation_table(app):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.models import Notification
 from app.models.base import utcnow
 from app.services import accounts
-from app.services.accounts import passwords
+from app.services.accounts import passwords, tokens
 from app.services.errors import Invalid
 from tests import factories
 
@@ -114,3 +114,40 @@ def test_reminder_opt_out_is_saved(db):
     accounts.set_reminder_opt_out(db.session, user, True)
     db.session.expire_all()
     assert db.session.get(type(user), user.id).reminders_opt_out is True
+
+
+def test_end_sessions_raises_the_epoch_and_revokes_every_token_but_the_kept_one(db):
+    user = factories.learner()
+    now = utcnow()
+    kept, _ = tokens.issue_token(db.session, user.email, factories.DEFAULT_PASSWORD, now, 30)
+    other, _ = tokens.issue_token(db.session, user.email, factories.DEFAULT_PASSWORD, now, 30)
+    old_id = user.get_id()
+    accounts.end_sessions(db.session, user, now, keep_token=kept)
+    db.session.commit()
+    assert user.get_id() != old_id
+    assert tokens.user_for_token(db.session, kept, now) == user
+    assert tokens.user_for_token(db.session, other, now) is None
+
+
+def test_every_password_change_ends_the_users_sessions(db):
+    user = factories.learner()
+    now = utcnow()
+    epochs = [user.session_epoch]
+    accounts.change_password(db.session, user, factories.DEFAULT_PASSWORD, "a brand new one", now)
+    epochs.append(user.session_epoch)
+    token = accounts.password_reset_token(user, now, SECRET)
+    accounts.reset_password(db.session, token, "another new one", now, SECRET)
+    epochs.append(user.session_epoch)
+    accounts.set_password(db.session, user.email, "a third new one", now)
+    epochs.append(user.session_epoch)
+    accounts.sign_out_everywhere(db.session, user, now)
+    epochs.append(user.session_epoch)
+    assert epochs == sorted(set(epochs))  # raised every time
+
+
+def test_a_short_new_password_is_refused_on_its_field_and_ends_nothing(db):
+    user = factories.learner()
+    with pytest.raises(Invalid) as refusal:
+        accounts.set_password(db.session, user.email, "short", utcnow())
+    assert "new_password" in refusal.value.fields
+    assert db.session.get(type(user), user.id).session_epoch == 0

@@ -61,8 +61,10 @@ def test_deactivated_user_keeps_records_and_loses_tokens(db):
     assert tokens.user_for_token(db.session, raw, utcnow()) is None
     assert db.session.scalar(select(ApiToken.revoked_at).where(ApiToken.user_id == user.id))
     assert db.session.get(User, user.id).active is False
-    accounts.reactivate_user(db.session, admin, user)
+    epoch = user.session_epoch
+    accounts.reactivate_user(db.session, admin, user, utcnow())
     assert tokens.user_for_token(db.session, raw, utcnow()) is None  # old tokens stay revoked
+    assert user.session_epoch > epoch  # and so do cookies made before the deactivation
 
 
 def test_staff_cannot_deactivate_themselves(db):

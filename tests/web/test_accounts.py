@@ -31,7 +31,7 @@ def test_register_creates_a_learner_who_then_signs_in(client, db):
     assert [mail.kind for mail in user_mail(db, user)] == ["account_created"]
     signed = client.post("/login?next=/sessions/5", data={
         "email": "nora@example.test", "password": "long enough pw", "next": "/sessions/5"})
-    assert signed.location == "/sessions/5" and signed_in_user_id(client) == str(user.id)
+    assert signed.location == "/sessions/5" and signed_in_user_id(client) == user.get_id()
 
 
 def user_mail(db, user):
@@ -70,7 +70,7 @@ def test_login_goes_to_a_local_next_only(client, db):
     good = client.post("/login", data={"email": "OK@example.test", "password": PASSWORD,
                                        "next": "/sessions/3"})
     assert good.status_code == 302 and good.location == "/sessions/3"
-    assert signed_in_user_id(client) == str(user.id)
+    assert signed_in_user_id(client) == user.get_id()
     for evil in ("https://evil.test/", "//evil.test/x", "/\\evil.test", "javascript:alert(1)"):
         response = client.post("/login", data={"email": "ok@example.test", "password": PASSWORD,
                                                "next": evil})

@@ -226,7 +226,7 @@ def signed_in_client(node, user):
     with node.test_request_context():
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(user.id), "_fresh": True, "_id": identifier})
+        session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
     return client
 
 

@@ -1,5 +1,13 @@
 """Accounts: learners' own accounts, staff tasks on users, passwords and API tokens."""
 
+from app.services.accounts.credentials import (
+    change_password,
+    end_sessions,
+    password_matches,
+    reset_password,
+    set_password,
+    sign_out_everywhere,
+)
 from app.services.accounts.signup import register
 from app.services.accounts.staff import (
     active_instructors,
@@ -16,12 +24,10 @@ from app.services.accounts.users import (
     any_accounts,
     authenticate,
     certificates_of,
-    change_password,
     create_user,
     normalise_email,
     password_reset_token,
     request_password_reset,
-    reset_password,
     set_reminder_opt_out,
     user_by_email,
     user_for_reset_token,
@@ -29,8 +35,9 @@ from app.services.accounts.users import (
 
 __all__ = [
     "active_instructors", "any_accounts", "attach_organisation", "authenticate", "certificates_of",
-    "change_password", "create_user", "deactivate_user", "get_user", "grant_role",
-    "normalise_email", "organisations", "password_reset_token", "reactivate_user", "register",
-    "request_password_reset", "reset_password", "revoke_role", "search_users",
-    "set_reminder_opt_out", "user_by_email", "user_for_reset_token",
+    "change_password", "create_user", "deactivate_user", "end_sessions", "get_user",
+    "grant_role", "normalise_email", "organisations", "password_matches", "password_reset_token",
+    "reactivate_user", "register", "request_password_reset", "reset_password", "revoke_role",
+    "search_users", "set_password", "set_reminder_opt_out", "sign_out_everywhere",
+    "user_by_email", "user_for_reset_token",
 ]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.database import one_transaction
-from app.models import ApiToken, Organisation, User, UserRole
+from app.models import Organisation, User, UserRole
 from app.models.vocab import ROLES
 from app.services import audit
+from app.services.accounts.credentials import end_sessions
 from app.services.errors import Conflict, Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -90,23 +91,23 @@ def attach_organisation(session: Session, actor: User, user: User, name: str | N
 
 @one_transaction
 def deactivate_user(session: Session, actor: User, user: User, now: datetime) -> None:
-    """Close an account: no sign-in, every API token revoked; records are kept."""
+    """Close an account: no sign-in, every session and API token ended; records are kept."""
     if user.id == actor.id:
         raise Conflict("You cannot deactivate your own account.")
     if not user.active:
         return
     user.active = False
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id,
-                                           ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    end_sessions(session, user, now)
     audit.record(session, actor, "user.deactivated", "user", user.id, email=user.email)
 
 
 @one_transaction
-def reactivate_user(session: Session, actor: User, user: User) -> None:
-    """Open a closed account again (old API tokens stay revoked)."""
+def reactivate_user(session: Session, actor: User, user: User, now: datetime) -> None:
+    """Open a closed account again; sessions and API tokens from before stay ended."""
     if user.active:
         return
     user.active = True
+    end_sessions(session, user, now)
     audit.record(session, actor, "user.reactivated", "user", user.id, email=user.email)
 
 

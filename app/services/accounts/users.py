@@ -72,28 +72,13 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     return user
 
 
-# --- Registration, password changes and resets, settings ------------------------------------
+# --- Registration, reset links, settings ---------------------------------------------------------
 
 RESET_LINK_MINUTES = 60
 RESET_COALESCE_MINUTES = 5
 _RESET_SALT = "lifeline.password-reset"
 
 
-@one_transaction
-def change_password(session: Session, user: User, current_password: str, new_password: str,
-                    now: datetime, hasher: PasswordHasher = passwords.STANDARD) -> None:
-    """Replace the password after checking the current one."""
-    if not passwords.verify_password(user.password_hash, current_password, hasher):
-        raise Invalid.field("current_password", "This is not your current password.")
-    _set_password(user, new_password, now, hasher)
-    audit.record(session, user, "user.password_changed", "user", user.id)
-
-
-def _set_password(user: User, new_password: str, now: datetime, hasher: PasswordHasher) -> None:
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise Invalid.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
-    user.password_hash = passwords.hash_password(new_password, hasher)
-    user.password_changed_at = now
 
 
 def _fingerprint(user: User) -> str:
@@ -157,16 +142,6 @@ def user_for_reset_token(session: Session, token: str, now: datetime,
     if (user is None or not user.active or payload.get("password") != _fingerprint(user)
             or not 0 <= age <= RESET_LINK_MINUTES * 60):
         raise refusal
-    return user
-
-
-@one_transaction
-def reset_password(session: Session, token: str, new_password: str, now: datetime,
-                   secret_key: str, hasher: PasswordHasher = passwords.STANDARD) -> User:
-    """Set a new password through a valid reset link (which then stops working)."""
-    user = user_for_reset_token(session, token, now, secret_key)
-    _set_password(user, new_password, now, hasher)
-    audit.record(session, user, "user.password_reset", "user", user.id)
     return user
 
 

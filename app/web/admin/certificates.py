@@ -16,6 +16,7 @@ from app.services.records import search as records_search
 from app.web.admin import bp
 from app.web.admin.common import other_arguments, page_number, submitted
 from app.web.refusals import flash_outcome
+from app.web.sign_in import recent_password_required
 
 CERTIFICATE_REFUSALS = (Conflict, Invalid)
 
@@ -60,6 +61,7 @@ def back_to(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @roles_required("admin")
+@recent_password_required
 def revoke(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = RevokeForm()
@@ -74,6 +76,7 @@ def revoke(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/reissue")
 @roles_required("admin")
+@recent_password_required
 def reissue(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ReissueForm()
@@ -87,6 +90,7 @@ def reissue(certificate_id: int):
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
 @roles_required("admin")
+@recent_password_required
 def external_card(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ExternalCardForm()

@@ -22,6 +22,7 @@ from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.admin.common import submitted
 from app.web.refusals import flash_outcome
+from app.web.sign_in import recent_password_required
 
 USER_REFUSALS = (Conflict, Invalid, NotFound)
 
@@ -63,6 +64,7 @@ def back_to(user_id: int):
 
 @bp.post("/users/<int:user_id>/roles")
 @roles_required("admin")
+@recent_password_required
 def set_roles(user_id: int):
     user = accounts.get_user(db.session, user_id)
     form = RolesForm()
@@ -102,7 +104,7 @@ def toggle_active(user_id: int):
                       f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.",
                       USER_REFUSALS)
     else:
-        flash_outcome(lambda: accounts.reactivate_user(db.session, current_user, user),
+        flash_outcome(lambda: accounts.reactivate_user(db.session, current_user, user, utcnow()),
                       f"{user.email} can sign in again.", USER_REFUSALS)
     return back_to(user_id)
 

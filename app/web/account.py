@@ -1,0 +1,48 @@
+"""The signed-in user's own sessions: confirm the password again, sign out everywhere."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import confirm_login, current_user, login_required
+
+from app import login_throttle
+from app.extensions import db
+from app.forms.auth import ConfirmPasswordForm
+from app.models.base import utcnow
+from app.security import password_hasher
+from app.services import accounts
+from app.web.access import safe_next
+from app.web.sign_in import end_session, note_password_entry
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/account/confirm-password", methods=["GET", "POST"])
+@login_required
+def confirm_password():
+    """Type the password again, then go back to `next` (staff changes ask for a recent one)."""
+    form = ConfirmPasswordForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("account/confirm_password.html", form=form), status
+    wait = login_throttle.seconds_blocked(current_user.email)
+    if wait is not None:
+        page = render_template("account/confirm_password.html", form=form,
+                               problem=login_throttle.wait_message(wait))
+        return page, 429, {"Retry-After": str(wait)}
+    if not accounts.password_matches(current_user, form.password.data, password_hasher()):
+        login_throttle.record_failure(current_user.email)
+        page = render_template("account/confirm_password.html", form=form,
+                               problem="This is not your password.")
+        return page, 401
+    note_password_entry(utcnow())
+    confirm_login()
+    return redirect(safe_next(form.next.data or request.args.get("next"), "/"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session, remember-me cookie and API token of the user, this one included."""
+    accounts.sign_out_everywhere(db.session, current_user, utcnow())
+    end_session()
+    flash("You are signed out on every device, and your API tokens are revoked.", "success")
+    return redirect(url_for("public.index"))
