@@ -23,16 +23,16 @@ def confirm_password():
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("account/confirm_password.html", form=form), status
-    wait = login_throttle.seconds_blocked(current_user.email)
-    if wait is not None:
-        page = render_template("account/confirm_password.html", form=form,
-                               problem=login_throttle.wait_message(wait))
-        return page, 429, {"Retry-After": str(wait)}
+    try:  # counted like a sign-in: a wrong password here is a failed sign-in
+        attempt = login_throttle.count_attempt(current_user.email)
+    except login_throttle.SignInRefused as refusal:
+        page = render_template("account/confirm_password.html", form=form, problem=refusal.message)
+        return page, refusal.status, refusal.headers
     if not accounts.password_matches(current_user, form.password.data, password_hasher()):
-        login_throttle.record_failure(current_user.email)
         page = render_template("account/confirm_password.html", form=form,
                                problem="This is not your password.")
         return page, 401
+    attempt.succeeded()
     note_password_entry(utcnow())
     confirm_login()
     return redirect(safe_next(form.next.data or request.args.get("next"), "/"))
