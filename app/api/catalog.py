@@ -7,11 +7,11 @@ from app.api.schemas import (
     BOOLEAN,
     free_text,
     items_of,
+    line,
     names_from,
     obj,
     one_of_names,
     ref,
-    text,
     whole_number,
 )
 from app.api.serializers import course_json
@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models.vocab import COURSE_FORMATS, EXPIRY_RULES, GUIDELINES, LEVELS, TOPICS
 from app.services import catalog
 
-TEXT_FIELDS = {"code": text(32), "title": text(200), "family": text(64)}
+TEXT_FIELDS = {"code": line(32), "title": line(200), "family": line(64)}
 COURSE_REQUEST = obj(
     {
         **TEXT_FIELDS, "description": free_text(),

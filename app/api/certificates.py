@@ -8,7 +8,7 @@ from flask import Response, current_app
 from app.access import current_api_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.schemas import obj, one_of_names, ref, text
+from app.api.schemas import line, obj, one_of_names, ref, text
 from app.api.validation import request_body, request_query
 from app.center import center_today
 from app.extensions import db
@@ -26,8 +26,8 @@ CARD_QUERY = obj({"paper": {
 # `category` is what the public record shows; it defaults to "withdrawn".
 REVOCATION = obj({"reason": text(500), "category": one_of_names(REVOCATION_CATEGORIES)},
                  ["reason"])
-REISSUE = obj({"holder_name": text(200)}, ["holder_name"])
-EXTERNAL_CARD = obj({"issuer": text(64), "id": text(128)}, ["issuer", "id"])
+REISSUE = obj({"holder_name": line(200)}, ["holder_name"])
+EXTERNAL_CARD = obj({"issuer": line(64), "id": line(128)}, ["issuer", "id"])
 
 
 @bp.get("/certificates/<code>/card.pdf")

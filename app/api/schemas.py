@@ -12,6 +12,7 @@ from app.models.vocab import (
     TOPICS,
 )
 from app.services.catalog.requirements import PRESETS
+from app.services.errors import LINE_BREAKING
 
 STRING = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
@@ -31,6 +32,8 @@ WHITESPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
 NUL_FREE = "^[^\\x00]*$"
 # Not empty and not only whitespace: the services strip text and refuse it when empty.
 VISIBLE = f"^[^\\x00]*[^\\x00{WHITESPACE}][^\\x00]*$"
+# One line of visible text: no control character or line break (the services refuse them).
+ONE_LINE = f"^[^{LINE_BREAKING}]*[^{LINE_BREAKING}{WHITESPACE}][^{LINE_BREAKING}]*$"
 # Years outside 1900..9000 are refused: no class is that far off, and it keeps date
 # arithmetic (time zones, "the day after") clear of datetime's own limits.
 IN_YEAR_RANGE = "^(19[0-9]{2}|[2-8][0-9]{3}|9000)-"
@@ -61,6 +64,13 @@ def nullable(schema: dict) -> dict:
 def text(max_length: int, description: str = "") -> dict:
     """Text that is not blank, of at most `max_length` characters; read stripped."""
     schema = {"type": "string", "maxLength": max_length, "pattern": VISIBLE}
+    return {**schema, "description": description} if description else schema
+
+
+def line(max_length: int, description: str = "") -> dict:
+    """One line of text (a name, a place, a title): not blank, no line break or control
+    character, at most `max_length` characters; read stripped."""
+    schema = {"type": "string", "maxLength": max_length, "pattern": ONE_LINE}
     return {**schema, "description": description} if description else schema
 
 

@@ -8,6 +8,7 @@ from app.api.schemas import (
     INTEGER,
     SENT_DATE,
     SENT_MOMENT,
+    line,
     nullable,
     obj,
     one_of_names,
@@ -29,7 +30,7 @@ from app.services.schedule import sessions as scheduling
 SESSION_LIST = obj({"items": {"type": "array", "items": ref("Session")},
                     "next_page": nullable(INTEGER)}, ["items", "next_page"])
 LIST_QUERY = obj({
-    "course": text(32, "course code"),
+    "course": line(32, "course code"),
     "level": one_of_names(LEVELS),
     "topic": one_of_names(TOPICS),
     "guideline": one_of_names(GUIDELINES),
@@ -41,10 +42,10 @@ LIST_QUERY = obj({
 # What a PATCH may change; a new session needs all of it but the cut-off.
 SESSION_FIELDS = {
     "capacity": whole_number(1, 1000), "instructor_email": text(254),
-    "location": text(200), "starts_at": SENT_MOMENT, "ends_at": SENT_MOMENT,
+    "location": line(200), "starts_at": SENT_MOMENT, "ends_at": SENT_MOMENT,
     "enrollment_closes_at": SENT_MOMENT,
 }
-SESSION_REQUEST = obj({"course": text(32, "course code"), **SESSION_FIELDS},
+SESSION_REQUEST = obj({"course": line(32, "course code"), **SESSION_FIELDS},
                       ["course", "starts_at", "ends_at", "location", "instructor_email",
                        "capacity"])
 SESSION_CHANGE = obj(SESSION_FIELDS)

@@ -1,6 +1,9 @@
-"""Domain errors. Each carries the API.md error code and HTTP status it maps to."""
+"""Domain errors (each carries the API.md error code and HTTP status it maps to), and the one
+check every one-line text field shares."""
 
 from __future__ import annotations
+
+import re
 
 
 class DomainError(Exception):
@@ -77,3 +80,22 @@ class NotStarted(DomainError):
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
     default_message = "Too many requests; try again later."
+
+
+# Control characters and line breaks (CR, LF, NEL, the Unicode line and paragraph separators):
+# a name, a place or a title with one would break a mail header, a CSV row or a card.
+LINE_BREAKING = "\\x00-\\x1f\\x7f\\x85\\u2028\\u2029"
+_LINE_BREAKING = re.compile(f"[{LINE_BREAKING}]")
+
+
+def breaks_line(value: str) -> bool:
+    """Whether the text holds a line break or another control character."""
+    return _LINE_BREAKING.search(value) is not None
+
+
+def one_line(name: str, value: str | None) -> str | None:
+    """The value, if it is one line of text; Invalid (on field `name`) if it holds a line
+    break or another control character."""
+    if value is not None and breaks_line(value):
+        raise Invalid.field(name, "Must be one line, without line breaks or control characters.")
+    return value

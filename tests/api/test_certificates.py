@@ -122,3 +122,11 @@ def test_card_look_ups_share_the_public_rate_limit(app_factory, db):
     answers = [limited.get(f"/api/v1/certificates/{certificate.code}/card.pdf").status_code
                for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_a_reissue_to_a_name_with_a_line_break_is_refused_by_the_document(client, api_token, db):
+    certificate = factories.CertificateFactory()
+    response = client.post(f"/api/v1/certificates/{certificate.code}/reissue",
+                           headers=api_token(factories.admin()),
+                           json={"holder_name": "Ann\r\nBcc: all@example.test"})
+    assert response.status_code == 422 and "holder_name" in response.get_json()["fields"]

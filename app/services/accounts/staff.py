@@ -12,7 +12,7 @@ from app.models import Organisation, User, UserRole
 from app.models.vocab import ROLES
 from app.services import audit
 from app.services.accounts.credentials import end_sessions
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services.errors import Conflict, Invalid, NotFound, one_line
 
 PAGE_SIZE = 50
 
@@ -70,7 +70,7 @@ def organisations(session: Session) -> list[Organisation]:
 @one_transaction
 def attach_organisation(session: Session, actor: User, user: User, name: str | None) -> None:
     """Attach the user to the organisation of that name (created if new); empty detaches."""
-    name = (name or "").strip()
+    name = (one_line("name", name) or "").strip()
     organisation = None
     if name:
         organisation = session.scalar(select(Organisation).where(

@@ -17,7 +17,7 @@ from app.models import Certificate, Notification, User
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.accounts import passwords
-from app.services.errors import Conflict, Invalid
+from app.services.errors import Conflict, Invalid, one_line
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -55,6 +55,8 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     email = normalise_email(email)
     if user_by_email(session, email) is not None:
         raise Conflict(f"An account with the e-mail {email} already exists.")
+    one_line("name", full_name)
+    one_line("job_title", job_title)
     if not full_name.strip():
         raise Invalid.field("name", "A name is required.")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:

@@ -12,7 +12,7 @@ from app.models import Certificate, ClassSession, User
 from app.models.vocab import LEVEL_LABELS, REVOCATION_CATEGORIES
 from app.services import audit, notifications
 from app.services.certificates.codes import generate_code
-from app.services.errors import Conflict, Forbidden, Invalid
+from app.services.errors import Conflict, Forbidden, Invalid, one_line
 
 
 def notify(session: Session, kind: str, certificate: Certificate) -> None:
@@ -86,7 +86,7 @@ def reissue_certificate(session: Session, actor: User, certificate: Certificate,
                         holder_name: str, now: datetime) -> Certificate:
     """Replace a certificate with a corrected holder name: a new code, the old one revoked."""
     _require_admin(actor)
-    name = _required_text("holder_name", holder_name, 200)
+    name = _required_text("holder_name", one_line("holder_name", holder_name), 200)
     _mark_revoked(session, actor, certificate, "reissued", "replaced", now)
     replacement = Certificate(
         code=generate_code(), holder_name=name, replaces_id=certificate.id, created_at=now,
@@ -109,8 +109,8 @@ def set_external_card(session: Session, actor: User, certificate: Certificate, i
     teaches = class_session is not None and class_session.instructor_id == actor.id
     if not (actor.has_role("admin") or teaches):
         raise Forbidden("Only this class's instructor or an admin may do this.")
-    issuer_text = _required_text("issuer", issuer, 64)
-    id_text = _required_text("external_id", external_id, 128)
+    issuer_text = _required_text("issuer", one_line("issuer", issuer), 64)
+    id_text = _required_text("external_id", one_line("external_id", external_id), 128)
     audit.record(session, actor, "external_card_recorded", "certificate", certificate.id,
                  issuer=issuer_text, external_id=id_text,
                  previous_issuer=certificate.external_issuer,

@@ -14,7 +14,7 @@ from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit, enrollment, notifications
 from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
-from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound
+from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound, one_line
 from app.services.schedule import authorisations
 from app.services.schedule import sessions as scheduling
 
@@ -58,6 +58,8 @@ def _check_changes(class_session: ClassSession, changes: dict) -> dict:
                                         f"capacity cannot go below that.")
     if capacity is not None and capacity < 1:
         raise Invalid.field("capacity", "Must be at least 1.")
+    if "location" in wanted:
+        one_line("location", wanted["location"])
     if "location" in wanted and not str(wanted["location"]).strip():
         raise Invalid.field("location", "A place is required.")
     return wanted

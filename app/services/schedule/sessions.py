@@ -13,7 +13,7 @@ from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit
 from app.services.accounts.users import user_by_email
 from app.services.clock import day_start_utc
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Invalid, NotFound, one_line
 from app.services.schedule import authorisations
 
 
@@ -96,6 +96,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
                      starts_at: datetime, ends_at: datetime, location: str, capacity: int,
                      zone_name: str, enrollment_closes_at: datetime | None = None) -> ClassSession:
     """Put a class on the schedule; the cut-off defaults to the start."""
+    one_line("location", location)
     if ends_at <= starts_at:
         raise Invalid.field("ends_at", "The class must end after it starts.")
     closes_at = enrollment_closes_at or starts_at

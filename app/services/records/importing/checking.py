@@ -23,7 +23,7 @@ from app.services.certificates.codes import (
     is_valid,
 )
 from app.services.certificates.expiry import expires_on as computed_expiry
-from app.services.errors import Invalid
+from app.services.errors import Invalid, breaks_line
 from app.services.records.importing.reading import Record, RowError
 
 STATUSES = ("", "valid", "expired", "revoked")
@@ -97,6 +97,9 @@ class RowChecker:
             problems.append("missing holder_name")
         # PostgreSQL refuses NUL in text, so a spreadsheet's stray NUL is the row's error, not a crash.
         problems += [f"{column} holds a NUL character" for column, value in row.items() if "\x00" in value]
+        problems += [f"{column} must be one line (no line break or control character)"
+                     for column in ("holder_name", "instructor_name")
+                     if "\x00" not in row[column] and breaks_line(row[column])]
         problems += [f"{column} longer than {limit} characters"
                      for column, limit in TEXT_LIMITS.items() if len(row[column]) > limit]
         email = self.email(row["holder_email"], problems)
