@@ -66,7 +66,7 @@ def fill_registration(page: Page, full_name: str, email: str, job_title: str = "
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
 
 
 def register(page: Page, full_name: str, next_path: str | None = None) -> str:
