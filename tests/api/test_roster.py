@@ -17,6 +17,7 @@ from app.services import certificates
 from app.services.certificates.outcomes import OutcomeInput
 from app.services.errors import DomainError
 from tests import factories
+from tests.support.concurrency import run_together
 
 
 @pytest.fixture
@@ -163,11 +164,7 @@ def test_concurrent_identical_completions_issue_one_certificate(any_db_app):
             except (DomainError, SQLAlchemyError) as error:  # reported below
                 errors.append(error)
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_together(post, 2)
     assert errors == []
     assert len(answers) == 2 and answers[0] == answers[1] and len(answers[0]) == 2
     assert count(Certificate) == 2

@@ -16,6 +16,7 @@ from app.extensions import db as _db
 from app.models import Notification
 from tests import factories
 from tests.support import services
+from tests.support.concurrency import run_together
 from tests.workers.processes import private_redis
 
 PASSWORD = factories.DEFAULT_PASSWORD
@@ -105,11 +106,7 @@ def test_concurrent_attempts_never_exceed_the_budget(rate_limited):
             except login_throttle.SignInRefused:
                 refused.append(1)
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(attempt, 20)
     assert (len(admitted), len(refused)) == (5, 15)
 
 
@@ -130,11 +127,7 @@ def test_concurrent_attempts_never_exceed_the_budget_in_redis(rate_limited):
             except login_throttle.SignInRefused:
                 pass
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together(attempt, 20)
     assert len(admitted) == 5
 
 

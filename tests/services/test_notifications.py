@@ -16,6 +16,7 @@ from app.models.base import utcnow
 from app.services import notifications
 from app.services.notifications import delivery
 from tests import factories
+from tests.support.concurrency import run_together
 
 POLICY = delivery.DeliveryPolicy(lease=timedelta(minutes=5), max_attempts=3,
                                  first_retry=timedelta(seconds=30))
@@ -180,11 +181,7 @@ def test_concurrent_claimers_never_take_the_same_row(any_db_app):
                 mine += [held.notification_id for held in claimed]
         taken.append(mine)
 
-    threads = [threading.Thread(target=claimer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_together(claimer, 4)
 
     every = [notification_id for mine in taken for notification_id in mine]
     assert len(taken) == 4 and sorted(every) == sorted(ids)  # each row exactly once

@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.services import reminders
 from app.services.clock import local_date
 from tests import factories
+from tests.support.concurrency import run_together
 
 TODAY = date(2026, 6, 15)
 WINDOWS = (90, 30, 7, 0)
@@ -255,11 +256,7 @@ def test_two_sweeps_at_once_write_each_reminder_once(any_db_app):
             except BaseException as error:  # noqa: BLE001 - reported below
                 errors.append(error)
 
-    threads = [threading.Thread(target=run_sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_together(run_sweep, 2)
 
     assert errors == []
     rows = queued_windows()

@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.services import notifications
 from app.services.notifications import delivery, mail
 from tests import factories
+from tests.support.concurrency import run_together
 from tests.workers.mailbox import smtp_sink
 
 
@@ -70,11 +71,7 @@ def test_two_workers_sharing_a_slow_smtp_server_send_each_message_once(app):
             except BaseException as error:  # noqa: BLE001 - reported by the test below
                 errors.append(error)
 
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        run_together(worker, 2)
         received = Counter(sink.notification_ids())
 
     assert errors == []
