@@ -22,8 +22,17 @@ from app.models.base import utcnow
 from app.services.accounts import passwords
 from app.services.certificates.codes import generate_code
 from app.services.certificates.expiry import expires_on
+from app.services.clock import local_date
+from config import TestConfig
 
 DEFAULT_PASSWORD = "correct horse battery"
+
+
+def center_today() -> date:
+    """Today where the test app counts days: the center's zone, not this machine's (between
+    midnight UTC and midnight in New York the two dates differ)."""
+    return local_date(utcnow(), TestConfig.CENTER_TIMEZONE)
+
 # Factories make many accounts: the test configuration's argon2 cost, not production's.
 CHEAP_HASHER = passwords.hasher_for(1, 1024)
 
@@ -161,7 +170,7 @@ class CertificateFactory(BaseFactory):
     guidelines_mask = factory.LazyAttribute(lambda o: o.course.guidelines_mask)
     training_center = "Lifeline Training Center"
     instructor_name = "Ivy Instructor"
-    issued_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    issued_on = factory.LazyFunction(lambda: center_today() - timedelta(days=30))
     expires_on = factory.LazyAttribute(
         lambda o: expires_on(o.issued_on, o.course.validity_months, o.course.expiry_rule)
     )

@@ -12,7 +12,7 @@ from tests import factories
 def heartsaver_card(**fields):
     course = factories.CourseFactory(level="lay_rescuer", topics_mask=0b1001,
                                      guidelines_mask=0b101)
-    fields.setdefault("expires_on", date.today() + timedelta(days=300))
+    fields.setdefault("expires_on", factories.center_today() + timedelta(days=300))
     return factories.CertificateFactory(course=course, **fields)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.extensions import db as _db
 from app.models import VerificationLog
@@ -16,7 +16,7 @@ def one_changed(code: str) -> str:
 
 def test_public_record_of_a_valid_code(client):
     card = factories.CertificateFactory(holder_name="Dana Reyes", instructor_name="Ivy Stone",
-                                        expires_on=date.today() + timedelta(days=300))
+                                        expires_on=factories.center_today() + timedelta(days=300))
     response = client.get(f"/api/v1/certificates/{card.code.lower().replace('-', '')}")
     assert response.status_code == 200
     record = response.get_json()
@@ -55,8 +55,8 @@ def test_public_lookups_are_logged_with_the_api_channel(client, db):
 def test_bulk_verification_answers_each_code_in_order(client, api_token):
     headers = api_token(factories.employer())
     hs = factories.CourseFactory(level="lay_rescuer", topics_mask=0b1001)
-    valid = factories.CertificateFactory(course=hs, expires_on=date.today() + timedelta(days=90))
-    expired = factories.CertificateFactory(expires_on=date.today() - timedelta(days=1))
+    valid = factories.CertificateFactory(course=hs, expires_on=factories.center_today() + timedelta(days=90))
+    expired = factories.CertificateFactory(expires_on=factories.center_today() - timedelta(days=1))
     sent = [valid.code.lower(), expired.code, "nope", one_changed(valid.code)]
     response = client.post("/api/v1/verifications", json={"codes": sent, "requirement": "bls"},
                            headers=headers)

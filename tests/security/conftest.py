@@ -4,7 +4,7 @@ instructors, an employer with an organisation, an admin, and records belonging t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import current_app
@@ -85,7 +85,7 @@ def build_world() -> World:
                                 recipient_email=users["learner"].email, status="failed",
                                 context={})
     authorisation = InstructorAuthorisation(instructor_id=users["instructor"].id, family="bls",
-                                            expires_on=date.today() + timedelta(days=365))
+                                            expires_on=factories.center_today() + timedelta(days=365))
     db.session.add_all([entry, other_entry, notification, authorisation])
     db.session.commit()
     secret = current_app.config["SECRET_KEY"]

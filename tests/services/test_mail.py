@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import smtplib
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from email import policy
 
 import pytest
@@ -31,7 +31,8 @@ def reminder_for(certificate, window: int = 30) -> Notification:
 @pytest.fixture
 def certificate(app):
     holder = factories.learner(full_name="Rosa Parks-Lee", email="rosa@example.test")
-    return factories.CertificateFactory(holder=holder, expires_on=date.today() + timedelta(days=20),
+    return factories.CertificateFactory(holder=holder,
+                                        expires_on=factories.center_today() + timedelta(days=20),
                                         course__title="BLS Provider", course__family="bls")
 
 

@@ -4,7 +4,7 @@ retried with back-off through `next_attempt_at`, taken over when a worker's leas
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -45,7 +45,7 @@ def config(app):
 def queue(count: int = 1, kind: str = "renewal_reminder") -> list[int]:
     ids = []
     for _ in range(count):
-        certificate = factories.CertificateFactory(expires_on=date.today() + timedelta(days=20))
+        certificate = factories.CertificateFactory(expires_on=factories.center_today() + timedelta(days=20))
         notification = notifications.enqueue(
             db.session, kind=kind, recipient=certificate.holder,
             event_key=f"test:{certificate.id}", certificate_id=certificate.id, reminder_window=30)
@@ -190,7 +190,7 @@ def test_concurrent_claimers_never_take_the_same_row(any_db_app):
 def test_a_reminder_delayed_past_the_expiry_date_is_skipped_not_sent(app, config):
     (notification_id,) = queue()
     certificate = db.session.get(Certificate, row(notification_id).certificate_id)
-    certificate.expires_on = date.today() - timedelta(days=2)
+    certificate.expires_on = factories.center_today() - timedelta(days=2)
     db.session.commit()
     outbox = Outbox()
 

@@ -63,7 +63,7 @@ def test_audit_log_filters_by_actor_action_subject_and_date(db, login):
     audit.record(db.session, None, "catalog.loaded", "course", None)
     db.session.commit()
     client = login(factories.admin())
-    today = date.today()
+    today = factories.center_today()
     for query in ("actor=staff@", "action=session.", "subject_type=class_session&subject_id=42",
                   f"date_from={(today - timedelta(days=1)).isoformat()}&actor=staff"):
         page = client.get(f"/admin/audit?{query}").data

@@ -115,7 +115,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_message(admin_client):
 def test_export_downloads_the_certificates_expiring_within_the_days_asked(admin_client, db):
     course = db.session.scalar(select(factories.Course).where(factories.Course.code == "BLS"))
     factories.CertificateFactory(code="SOON", course=course, issued_on=date(2020, 1, 1),
-                                 expires_on=date.today())
+                                 expires_on=factories.center_today())
     factories.CertificateFactory(code="LATER", course=course, issued_on=date(2020, 1, 1),
                                  expires_on=date(2099, 1, 1))
     response = admin_client.get("/admin/records/export.csv?expiring_within=90")
@@ -141,7 +141,8 @@ def test_osha_record_downloads_as_pdf_and_csv(admin_client, db):
 
 def test_reports_page_shows_charts_with_numbers_and_csv_links(admin_client, db):
     course = db.session.scalar(select(factories.Course).where(factories.Course.code == "BLS"))
-    factories.CertificateFactory(course=course, issued_on=date(2020, 1, 1), expires_on=date.today())
+    factories.CertificateFactory(course=course, issued_on=date(2020, 1, 1),
+                                 expires_on=factories.center_today())
     page = admin_client.get("/admin/records/reports")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

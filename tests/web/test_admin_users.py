@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.models import InstructorAuthorisation, User
 from tests import factories
@@ -44,7 +44,7 @@ def test_an_authorisation_is_recorded_from_the_user_page(db, login):
     factories.CourseFactory(family="bls")
     instructor = factories.instructor()
     client = login(factories.admin())
-    until = date.today() + timedelta(days=300)
+    until = factories.center_today() + timedelta(days=300)
     response = client.post(f"/admin/users/{instructor.id}/authorisations",
                            data={"family": "bls", "expires_on": until.isoformat()})
     assert response.status_code == 302

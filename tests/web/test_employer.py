@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.extensions import db as _db
 from app.models import VerificationLog, WatchListEntry
@@ -15,8 +15,8 @@ from tests.support.login import log_in
 
 
 def card(days_left: int, **fields):
-    fields.setdefault("issued_on", date.today() - timedelta(days=100))
-    return factories.CertificateFactory(expires_on=date.today() + timedelta(days=days_left),
+    fields.setdefault("issued_on", factories.center_today() - timedelta(days=100))
+    return factories.CertificateFactory(expires_on=factories.center_today() + timedelta(days=days_left),
                                         **fields)
 
 
@@ -192,7 +192,7 @@ def test_a_renewed_card_is_shown_without_its_code(client, login):
     old = card(15)
     client.post("/employer/watch-list", data={"code": old.code, "employee_name": "Gus"})
     renewal = card(720, holder=old.holder, course=old.course,
-                   issued_on=date.today() - timedelta(days=1))
+                   issued_on=factories.center_today() - timedelta(days=1))
     page = text_of(client.get("/employer"))
     assert "Renewed — a newer card of the same kind" in page
     assert renewal.expires_on.isoformat() in page and renewal.code not in page

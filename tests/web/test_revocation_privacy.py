@@ -3,7 +3,7 @@ category), never the staff's free-text reason; staff still see the reason."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ PRIVATE = "Refunded after the complaint; moved to the BLS waitlist"
 
 
 def revoked_card(category: str = "issued_in_error"):
-    certificate = factories.CertificateFactory(expires_on=date.today() + timedelta(days=300))
+    certificate = factories.CertificateFactory(expires_on=factories.center_today() + timedelta(days=300))
     changes.revoke_certificate(_db.session, factories.admin(), certificate, PRIVATE, utcnow(),
                                category=category)
     return certificate
@@ -45,8 +45,8 @@ def test_the_public_json_shows_the_category_and_never_the_reason(client, db, api
 
 def test_requirement_reasons_name_the_category(db):
     certificate = revoked_card("withdrawn")
-    result = requirements.check(certificate, requirements.parse_requirement("bls", date.today()),
-                                date.today())
+    result = requirements.check(certificate, requirements.parse_requirement("bls", factories.center_today()),
+                                factories.center_today())
     assert result.reasons[0] == "Revoked: withdrawn."
 
 

@@ -19,7 +19,7 @@ def heartsaver_card(**fields):
     course = factories.CourseFactory(code="HS-CPR-AED", title="AHA Heartsaver CPR AED",
                                      level="lay_rescuer", topics_mask=0b1001,
                                      guidelines_mask=0b101)
-    fields.setdefault("expires_on", date.today() + timedelta(days=400))
+    fields.setdefault("expires_on", factories.center_today() + timedelta(days=400))
     return factories.CertificateFactory(course=course, **fields)
 
 
@@ -30,7 +30,7 @@ def text_of(response) -> str:
 def test_qr_link_shows_a_valid_banner_and_what_an_employer_needs(client, db):
     holder = factories.learner(full_name="Dana Reyes", email="dana.reyes@example.test")
     card = factories.CertificateFactory(holder=holder, instructor_name="Ivy Stone",
-                                        expires_on=date.today() + timedelta(days=400))
+                                        expires_on=factories.center_today() + timedelta(days=400))
     response = client.get(f"/verify/{card.code}")
     assert response.status_code == 200
     page = text_of(response)
@@ -46,8 +46,8 @@ def test_qr_link_shows_a_valid_banner_and_what_an_employer_needs(client, db):
 
 
 def test_expired_card_shows_expired(client):
-    card = factories.CertificateFactory(issued_on=date.today() - timedelta(days=800),
-                                        expires_on=date.today() - timedelta(days=3))
+    card = factories.CertificateFactory(issued_on=factories.center_today() - timedelta(days=800),
+                                        expires_on=factories.center_today() - timedelta(days=3))
     page = text_of(client.get(f"/verify/{card.code}"))
     assert "banner-expired" in page and ">EXPIRED<" in page
 

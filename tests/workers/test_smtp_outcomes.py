@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ def queue(count: int, **holder_fields) -> list[int]:
     for _ in range(count):
         holder = factories.learner(**holder_fields)
         certificate = factories.CertificateFactory(holder=holder,
-                                                   expires_on=date.today() + timedelta(days=20))
+                                                   expires_on=factories.center_today() + timedelta(days=20))
         notification = notifications.enqueue(
             db.session, kind="renewal_reminder", recipient=holder,
             event_key=f"smtp:{certificate.id}", certificate_id=certificate.id, reminder_window=30)
