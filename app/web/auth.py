@@ -41,7 +41,8 @@ def register():
                               now=utcnow(), hasher=password_hasher())
         except Invalid as error:
             for name, problems in (error.fields or {}).items():
-                getattr(form, name, form.email).errors.extend(problems)
+                field = {"name": "full_name"}.get(name, name)  # the service's name for it
+                getattr(form, field, form.email).errors.extend(problems)
         else:
             flash(CHECK_YOUR_MAIL, "success")
             return redirect(url_for("auth.login", next=request.args.get("next") or None))
