@@ -105,6 +105,10 @@ class Config:
     OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
     VERIFICATION_LOG_DAYS = env_int("VERIFICATION_LOG_DAYS", 365)
     RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 3)
+    # Observability (app/observability): who may read GET /metrics (addresses or networks,
+    # comma-separated; empty: nobody), and how log lines look ("json" or "text").
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1/8,::1")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
 class DevelopmentConfig(Config):
@@ -136,6 +140,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # one JSON object a line
 
 
 CONFIGS = {

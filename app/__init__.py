@@ -21,6 +21,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config or config_from_env())
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["REMEMBER_DAYS"])
+    # A database error names its statement, never its values (codes, addresses, token hashes),
+    # so a logged error cannot leak them.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
+                                               **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     from app.production import check_database, check_settings
 
     if app.config["ENV_NAME"] == "production":
@@ -43,7 +47,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.request_size import bound_request_bodies
 
     bound_request_bodies(app)
+    from app.observability import register_observability
 
+    register_observability(app)  # inside ProxyFix: /metrics sees the client's own address
     trust_proxies(app)
 
     from app.private_responses import register_private_responses

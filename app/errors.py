@@ -68,5 +68,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The URL rule, not the path: a path may hold a reset token or a certificate code.
+        route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+        log.exception("unhandled error on %s %s", request.method, route)
         return error_response(500, "internal", "Something went wrong on our side.")

@@ -25,6 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services.notifications import outbox
+from workers import log_lines  # noqa: F401  (worker and beat lines in LOG_FORMAT, with the task)
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ def nudge(celery: Celery, notification_id: int) -> None:
         celery.send_task("workers.tasks.deliver", (notification_id,))
     except Exception as error:  # noqa: BLE001 - the outbox pass sends the row later
         log.warning("broker unreachable, notification %s waits for the outbox pass: %s",
-                    notification_id, error)
+                    notification_id, error, extra={"notification_id": notification_id})
 
 
 @shared_task(name="workers.tasks.deliver", ignore_result=True, acks_late=True)

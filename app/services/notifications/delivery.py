@@ -137,12 +137,14 @@ def send_claimed(session: Session, held: Claim, backend, config: Mapping,
     try:
         message = mail.compose(session, notification, config, templates)
         if not _renew(session, held, utcnow()):
-            log.warning("notification %s: claim lost before sending", held.notification_id)
+            log.warning("notification %s: claim lost before sending", held.notification_id,
+                        extra=_fields(held, "claim_lost"))
             return "claim_lost"
         backend.send(message)
     except Exception as error:  # noqa: BLE001 - any failure is recorded, and retried if it may pass
         session.rollback()
-        log.warning("notification %s not sent: %s", held.notification_id, error)
+        log.warning("notification %s not sent: %s", held.notification_id, _describe(error),
+                    extra=_fields(held, "error"))
         attempts = session.scalar(select(Notification.attempts)
                                   .where(Notification.id == held.notification_id))
         if permanent_refusal(error) or attempts >= policy.max_attempts:
@@ -167,17 +169,35 @@ def _text(answer: bytes | str) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
-@one_transaction
 def _record(session: Session, held: Claim, status: str, **values) -> str:
-    """Record the outcome, only while this worker's claim still holds the row."""
+    """Record the outcome, only while this worker's claim still holds the row; once it is
+    committed, write the delivery's one log line."""
+    outcome = _write_outcome(session, held, status, **values)
+    if outcome == "claim_lost":
+        log.warning("notification %s: claim lost, outcome %s not recorded",
+                    held.notification_id, status, extra=_fields(held, outcome))
+    else:
+        log.log(logging.WARNING if outcome == "failed" else logging.INFO, "notification %s: %s",
+                held.notification_id, _OUTCOMES[outcome], extra=_fields(held, outcome))
+    return outcome
+
+
+@one_transaction
+def _write_outcome(session: Session, held: Claim, status: str, **values) -> str:
     recorded = session.execute(update(Notification).where(_held(held))
                                .values(status=status, claim_token=None, **values)
                                .execution_options(synchronize_session=False))
-    if recorded.rowcount != 1:
-        log.warning("notification %s: claim lost, outcome %s not recorded",
-                    held.notification_id, status)
-        return "claim_lost"
-    return status
+    return status if recorded.rowcount == 1 else "claim_lost"
+
+
+# What each recorded outcome means, for the one line a delivery writes.
+_OUTCOMES = {"sent": "sent", "skipped": "skipped, no longer relevant",
+             "failed": "failed for good", "pending": "not sent, will be retried"}
+
+
+def _fields(held: Claim, outcome: str) -> dict:
+    """The structured fields of a delivery's log line (ids and the outcome, never the mail)."""
+    return {"notification_id": held.notification_id, "outcome": outcome}
 
 
 def deliver(session: Session, notification_id: int, backend, config: Mapping,
