@@ -41,9 +41,10 @@ def test_each_request_writes_one_json_line_with_its_fields(client, login):
     assert datetime.fromisoformat(line["time"]).tzinfo == UTC
 
 
-def test_an_api_caller_is_logged_by_user_id_and_an_anonymous_one_by_none(client, api_token):
+def test_an_api_caller_is_logged_by_its_token_never_by_a_cookie(client, api_token, login):
     employer = factories.employer()
     headers = api_token(employer)
+    login(factories.learner())  # the browser's cookie rides along; the API ignores it
     with json_log_lines() as captured:
         client.get("/api/v1/me", headers=headers)
         client.get("/api/v1/me")

@@ -63,9 +63,9 @@ DURATION = Histogram("lifeline_http_request_duration_seconds",
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def observe_request(method: str, route: str | None, status: int, seconds: float) -> None:
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request and its duration."""
-    labels = (method if method in METHODS else "other", route or UNMATCHED_ROUTE, str(status))
+    labels = (method if method in METHODS else "other", route, str(status))
     REQUESTS.labels(*labels).inc()
     DURATION.labels(*labels).observe(seconds)
 

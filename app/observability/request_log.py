@@ -39,6 +39,8 @@ def _signed_in_user_id() -> int | None:
     api_user = request.environ.get("lifeline.api_user")
     if api_user is not None:
         return api_user.id
+    if request.blueprint == "api":
+        return None  # the API knows its caller by the bearer token only, never the cookie
     if request.endpoint == "static":
         return None  # no user is loaded for a stylesheet, and none is loaded here for it
     return current_user.id if current_user.is_authenticated else None
@@ -52,16 +54,15 @@ def begin_request() -> None:
 
 
 def finish_request(response: Response) -> Response:
-    started = request.environ.get(_STARTED, time.perf_counter())
-    seconds = time.perf_counter() - started
-    route = request.url_rule.rule if request.url_rule is not None else None
-    response.headers[REQUEST_ID_HEADER] = request.environ.get(_REQUEST_ID, "")
+    seconds = time.perf_counter() - request.environ[_STARTED]
+    rule = request.url_rule
+    route = rule.rule if rule is not None else metrics.UNMATCHED_ROUTE
+    response.headers[REQUEST_ID_HEADER] = request.environ[_REQUEST_ID]
     metrics.observe_request(request.method, route, response.status_code, seconds)
-    log.info("%s %s %s %.1f ms", request.method, route or metrics.UNMATCHED_ROUTE,
-             response.status_code, seconds * 1000,
-             extra={"method": request.method, "route": route or metrics.UNMATCHED_ROUTE,
-                    "status": response.status_code, "duration_ms": round(seconds * 1000, 1),
-                    "user_id": _signed_in_user_id(), "remote_addr": request.remote_addr})
+    log.info("%s %s %s %.1f ms", request.method, route, response.status_code, seconds * 1000,
+             extra={"method": request.method, "route": route, "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1), "user_id": _signed_in_user_id(),
+                    "remote_addr": request.remote_addr})
     return response
 
 
