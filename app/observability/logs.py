@@ -23,11 +23,6 @@ _CONTEXT: ContextVar[Mapping[str, object]] = ContextVar(
 _OURS = "lifeline_handler"
 
 
-def context() -> Mapping[str, object]:
-    """The fields every log line of the work in hand carries (request id, task)."""
-    return _CONTEXT.get()
-
-
 def bind(**fields: object) -> object:
     """Add fields to every later log line of this context; give the result to `unbind`.
 

@@ -12,6 +12,7 @@ from app import create_app
 from app import production as production_checks
 from app.extensions import db
 from app.models import User
+from app.observability import logs as observability_logs
 from config import ProductionConfig
 from tests import factories
 from tests.security.conftest import ROLES, build_world
@@ -166,6 +167,8 @@ def production_app(tmp_path, monkeypatch):
     start-up refusals, tested in tests/test_production_start.py, are switched off here)."""
     monkeypatch.setattr(production_checks, "check_settings", lambda config: None)
     monkeypatch.setattr(production_checks, "check_database", lambda app: None)
+    # Nor does it install its log handler on the test process's root logger.
+    monkeypatch.setattr(observability_logs, "configure", lambda log_format: None)
     settings = type("ScratchProductionConfig", (ProductionConfig,), {
         "SECRET_KEY": "a-long-random-secret-for-the-production-cookie-test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'production.db'}",
