@@ -105,6 +105,14 @@ class Config:
     OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
     VERIFICATION_LOG_DAYS = env_int("VERIFICATION_LOG_DAYS", 365)
     RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 3)
+    # Blended courses and class operations (API-2.md §4).
+    KEYCODES_LOW = env_int("KEYCODES_LOW", 5)
+    CLASS_REMINDER_HOURS = env_int("CLASS_REMINDER_HOURS", 24)
+    CLASS_SWEEP_MINUTES = env_int("CLASS_SWEEP_MINUTES", 15)
+    LOW_ENROLLMENT_DAYS = env_int("LOW_ENROLLMENT_DAYS", 3)
+    LOW_ENROLLMENT_SEATS = env_int("LOW_ENROLLMENT_SEATS", 4)
+    # Lost-card look-ups: per target e-mail (per address they share RATELIMIT_PUBLIC).
+    RATELIMIT_CARD_LOOKUP = os.environ.get("RATELIMIT_CARD_LOOKUP", "3 per hour")
 
 
 class DevelopmentConfig(Config):

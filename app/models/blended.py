@@ -13,7 +13,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import check_in, utcnow
@@ -46,7 +46,8 @@ class OnlinePart(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    enrollment: Mapped[Enrollment] = relationship()
+    enrollment: Mapped[Enrollment] = relationship(
+        backref=backref("online_part", uselist=False))
 
 
 class Keycode(db.Model):
@@ -66,7 +67,8 @@ class Keycode(db.Model):
     assigned_at: Mapped[datetime | None]
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    enrollment: Mapped[Enrollment | None] = relationship()
+    enrollment: Mapped[Enrollment | None] = relationship(
+        backref=backref("keycode", uselist=False))
 
 
 class ClassReminder(db.Model):

@@ -90,6 +90,15 @@ EXPECTED: dict[str, Policy] = {
     "api.show_roster": TEACHER, "api.record_completions": TEACHER,
     "api.record_external_card": TEACHER,
     "api.verify_many": roles("employer", "admin"),
+    # blended courses: the enrollment's learner, its session's instructor, staff
+    "api.record_online_part": roles("learner", "instructor", "admin", other_learner=404,
+                                    other_instructor=404),
+    "api.load_keycodes": ADMIN,
+    "blended.learner_online_part": roles("learner", other_learner=404),
+    "blended.instructor_online_part": roles("instructor", "admin", other_instructor=404),
+    "blended.confirm_online_part": roles("instructor", "admin", other_instructor=404),
+    "blended.online_part_pdf": roles("learner", "instructor", "admin", other_learner=404,
+                                     other_instructor=404),
 }
 ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 
@@ -132,6 +141,10 @@ def body_for(world: World, endpoint: str) -> dict | None:
         return {"issuer": "AHA", "id": "ECARD-1"}
     if endpoint == "instructor.record_external_card":
         return {"issuer": "AHA", "external_id": "ECARD-1"}
+    if endpoint == "api.record_online_part":
+        return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
+    if endpoint in ("blended.learner_online_part", "blended.instructor_online_part"):
+        return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
     if endpoint == "api.record_completions":
         return {"results": [{"enrollment_id": world.enrollment.id, "outcome": "passed"}]}
     return None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit, enrollment, notifications
+from app.services import audit, blended, enrollment, notifications
 from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound, one_line
@@ -172,6 +172,7 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
         if held.status == "enrolled":
             enrollment.release_seat(session, class_session.id)
         held.status, held.cancelled_at, held.updated_at = "cancelled", now, now
+        blended.seat_given_up(session, held)
         notifications.enqueue(session, kind="session_cancelled", recipient=held.learner,
                               event_key=f"session_cancelled:{class_session.id}:{held.id}",
                               context=context, subject=("enrollment", held.id))
