@@ -108,7 +108,8 @@ class Config:
     # Blended courses and class operations (API-2.md §4).
     KEYCODES_LOW = env_int("KEYCODES_LOW", 5)
     CLASS_REMINDER_HOURS = env_int("CLASS_REMINDER_HOURS", 24)
-    CLASS_SWEEP_MINUTES = env_int("CLASS_SWEEP_MINUTES", 15)
+    # How often beat runs the class sweep (reminders, rosters, alerts, keycode levels).
+    CLASS_SWEEP_SECONDS = env_int("CLASS_SWEEP_SECONDS", 900)
     LOW_ENROLLMENT_DAYS = env_int("LOW_ENROLLMENT_DAYS", 3)
     LOW_ENROLLMENT_SEATS = env_int("LOW_ENROLLMENT_SEATS", 4)
     # Lost-card look-ups: per target e-mail (per address they share RATELIMIT_PUBLIC).

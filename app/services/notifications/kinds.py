@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.models import Notification
 from app.services.certificates.cards import card_attachments
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
 
@@ -43,4 +44,7 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "certificate_issued": MailKind(attachments=card_attachments),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
+    "class_reminder": MailKind(stale_reason=class_mail_stale_reason),
+    "instructor_roster": MailKind(stale_reason=class_mail_stale_reason),
+    "low_enrollment": MailKind(stale_reason=class_mail_stale_reason),
 }
