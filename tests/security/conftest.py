@@ -14,6 +14,7 @@ from app.models import InstructorAuthorisation, Notification, OnlinePart, User
 from app.models.base import utcnow
 from app.models.certificate import WatchListEntry
 from app.services import accounts
+from app.services.enrollment import calendar_invites
 from app.services.notifications import mail
 from tests import factories
 
@@ -38,6 +39,7 @@ class World:
     authorisation: InstructorAuthorisation
     unsubscribe_token: str
     reset_token: str
+    feed_token: str
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -99,6 +101,7 @@ def build_world() -> World:
         notification=notification, authorisation=authorisation,
         unsubscribe_token=mail.unsubscribe_token(users["learner"].id, secret),
         reset_token=accounts.password_reset_token(users["learner"], utcnow(), secret),
+        feed_token=calendar_invites.feed_token(users["instructor"].id, secret),
     )
 
 

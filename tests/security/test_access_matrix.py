@@ -94,6 +94,7 @@ EXPECTED: dict[str, Policy] = {
     "api.record_online_part": roles("learner", "instructor", "admin", other_learner=404,
                                     other_instructor=404),
     "api.load_keycodes": ADMIN,
+    "calendar.instructor_feed": public(),  # the signed URL is the credential
     "blended.learner_online_part": roles("learner", other_learner=404),
     "blended.instructor_online_part": roles("instructor", "admin", other_instructor=404),
     "blended.confirm_online_part": roles("instructor", "admin", other_instructor=404),
@@ -130,7 +131,7 @@ def url_values(world: World, endpoint: str) -> dict:
         "entry_id": world.entry.id, "user_id": world.users["other_learner"].id,
         "course_id": world.session.course_id, "notification_id": world.notification.id,
         "authorisation_id": world.authorisation.id, "name": "enrollments",
-        "filename": "site.css",
+        "filename": "site.css", "feed_token": world.feed_token,
         "token": world.reset_token if endpoint.startswith("auth.") else world.unsubscribe_token,
     }
 

@@ -41,6 +41,9 @@ def settled_context(notification: Notification) -> dict:
 MAIL_KINDS: Mapping[str, MailKind] = {
     "enrollment_confirmed": MailKind(attachments=invite_attachments),
     "waitlist_promoted": MailKind(attachments=invite_attachments),
+    "session_changed": MailKind(attachments=invite_attachments),
+    "enrollment_cancelled": MailKind(attachments=invite_attachments),
+    "session_cancelled": MailKind(attachments=invite_attachments),
     "certificate_issued": MailKind(attachments=card_attachments),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),

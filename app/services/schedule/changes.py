@@ -14,6 +14,7 @@ from app.models import ClassSession, Course, Enrollment, User
 from app.services import audit, blended, enrollment, notifications
 from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
+from app.services.enrollment import calendar_invites
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound, one_line
 from app.services.schedule import authorisations
 from app.services.schedule import sessions as scheduling
@@ -135,8 +136,9 @@ def _mail_change(session: Session, class_session: ClassSession, change_id: int,
     lines = [f"{name.replace('_', ' ').capitalize()}: was {old}, now {new}"
              for name, (old, new) in changed.items() if name in ("when", "location")]
     for held in _enrollments(session, class_session, ("enrolled",)):
-        context = enrollment.mail_context(held) | {"changes": lines,
-                                                    "learner_name": held.learner.full_name}
+        context = enrollment.mail_context(held) | {
+            "changes": lines, "learner_name": held.learner.full_name,
+            "invite_sequence": calendar_invites.raise_sequence(held)}
         notifications.enqueue(session, kind="session_changed", recipient=held.learner,
                               event_key=f"session_changed:{change_id}:{held.id}",
                               context=context, subject=("enrollment", held.id))
