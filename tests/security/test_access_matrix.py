@@ -95,6 +95,7 @@ EXPECTED: dict[str, Policy] = {
                                     other_instructor=404),
     "api.load_keycodes": ADMIN,
     "calendar.instructor_feed": public(),  # the signed URL is the credential
+    "lost_card.lookup": public(), "api.lookup_lost_card": public(),
     "blended.learner_online_part": roles("learner", other_learner=404),
     "blended.instructor_online_part": roles("instructor", "admin", other_instructor=404),
     "blended.confirm_online_part": roles("instructor", "admin", other_instructor=404),

@@ -15,6 +15,7 @@ from app.services.enrollment.calendar_invites import invite_attachments
 from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
+from app.services.verification.lost_cards import card_attachments as lost_card_attachments
 
 Attachment = tuple[str, str, bytes]  # (file name, MIME type, content)
 
@@ -50,4 +51,5 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "class_reminder": MailKind(stale_reason=class_mail_stale_reason),
     "instructor_roster": MailKind(stale_reason=class_mail_stale_reason),
     "low_enrollment": MailKind(stale_reason=class_mail_stale_reason),
+    "card_lookup": MailKind(attachments=lost_card_attachments),
 }
