@@ -124,7 +124,7 @@ COMPONENTS = {
         {
             "id": INTEGER,
             "course": obj({"code": STRING, "title": STRING, "level": LEVEL}),
-            "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING,
+            "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING, "arrival_notes": STRING,
             "instructor_name": STRING, "capacity": INTEGER, "seats_left": INTEGER,
             "waitlist_length": INTEGER, "enrollment_closes_at": MOMENT,
             "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},

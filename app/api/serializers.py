@@ -33,6 +33,7 @@ def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
         "starts_at": moment(class_session.starts_at),
         "ends_at": moment(class_session.ends_at),
         "location": class_session.location,
+        "arrival_notes": class_session.arrival_notes,
         "instructor_name": class_session.instructor.full_name,
         "capacity": class_session.capacity,
         "seats_left": class_session.seats_left,

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from app.extensions import db
+from app.models import Notification
 from app.models.base import utcnow
+from app.services import blended
 from app.services.enrollment import seats as service
 from tests import factories
 from tests.support.blended import blended_class, blended_course, load
@@ -50,8 +54,6 @@ def test_the_instructor_confirms_by_entering_it_and_sees_no_keycode(client, api_
     class_session, (seat, _) = blended_class()
     load(class_session.course, "KEY-1")
     seat.status = "enrolled"
-    from app.services import blended
-
     blended.assign_keycode(db.session, seat, utcnow())
     db.session.commit()
     answer = post_part(client, api_token(class_session.instructor), seat)
@@ -109,3 +111,13 @@ def test_admins_load_keycodes_once_each(client, api_token):
     learner = client.post(f"/api/v1/courses/{course.code}/keycodes",
                           headers=api_token(factories.learner()), json={"keycodes": ["A-4"]})
     assert learner.status_code == 403
+
+
+def test_staff_set_a_sessions_arrival_notes_without_mailing_anyone(client, api_token):
+    enrollment = factories.EnrollmentFactory()
+    answer = client.patch(f"/api/v1/sessions/{enrollment.session_id}",
+                          headers=api_token(factories.admin()),
+                          json={"arrival_notes": "Park in lot B; room 4 is upstairs."})
+    assert answer.status_code == 200
+    assert answer.get_json()["arrival_notes"] == "Park in lot B; room 4 is upstairs."
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0

@@ -19,7 +19,8 @@ from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound, on
 from app.services.schedule import authorisations
 from app.services.schedule import sessions as scheduling
 
-CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at")
+CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at",
+              "arrival_notes")
 MAX_SERIES = 26
 
 
@@ -101,7 +102,7 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
                                           zone_name=zone_name)
     before = _describe(class_session, zone_name)
     _apply_times(class_session, wanted)
-    for name in ("capacity", "instructor", "location"):
+    for name in ("capacity", "instructor", "location", "arrival_notes"):
         if name in wanted:
             setattr(class_session, name, wanted[name])
     session.flush()
@@ -128,6 +129,7 @@ def _describe(class_session: ClassSession, zone_name: str) -> dict:
     return {"when": when_text(class_session, zone_name),
             "location": class_session.location, "capacity": class_session.capacity,
             "instructor": class_session.instructor.full_name,
+            "arrival_notes": class_session.arrival_notes,
             "enrollment_closes_at": class_session.enrollment_closes_at.isoformat()}
 
 
