@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from app.center import to_local
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import blended
@@ -90,3 +91,38 @@ def test_admins_load_keycodes_by_paste_or_csv_and_see_who_holds_which(client, lo
     client.post(f"/admin/courses/{course.id}/keycodes/used-up", data={"keycode_id": key.id})
     db.session.expire_all()
     assert key.used_up
+
+
+def test_admins_set_what_to_bring_and_the_online_course_on_the_course_form(client, login):
+    course = blended_course()
+    login(factories.admin())
+    page = client.get(f"/admin/courses/{course.id}/edit")
+    assert page.status_code == 200 and course.online_course_url in page.get_data(as_text=True)
+    form = {"code": course.code, "family": course.family, "title": course.title,
+            "level": course.level, "topics": course.topics, "guidelines": course.guidelines,
+            "validity_months": 24, "expiry_rule": course.expiry_rule, "format": "blended",
+            "duration_minutes": 60, "default_capacity": 6, "price": "90.00",
+            "what_to_bring": "Your completion certificate",
+            "online_course_url": "https://elearning.heart.org/course/999"}
+    saved = client.post(f"/admin/courses/{course.id}/edit", data=form)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (course.what_to_bring, course.online_course_url) == (
+        "Your completion certificate", "https://elearning.heart.org/course/999")
+
+
+def test_admins_set_a_sessions_arrival_notes_on_its_page(client, login):
+    class_session = factories.ClassSessionFactory()
+    login(factories.admin())
+    page = client.get(f"/admin/sessions/{class_session.id}").get_data(as_text=True)
+    assert "Parking or room notes" in page
+    form = {"capacity": class_session.capacity, "instructor": class_session.instructor_id,
+            "location": class_session.location,
+            "starts_at": to_local(class_session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": to_local(class_session.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "enrollment_closes_at": to_local(class_session.enrollment_closes_at)
+            .strftime("%Y-%m-%dT%H:%M"),
+            "arrival_notes": "Use the side door on Elm St."}
+    assert client.post(f"/admin/sessions/{class_session.id}", data=form).status_code == 302
+    db.session.expire_all()
+    assert class_session.arrival_notes == "Use the side door on Elm St."
