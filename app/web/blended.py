@@ -68,7 +68,8 @@ def confirm_online_part(enrollment_id: int):
 def online_part_pdf(enrollment_id: int):
     name, pdf = blended.online_part_pdf(db.session, current_user, enrollment_id)
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{_safe(name)}"'})
+        # A download, never rendered in the site's origin: the learner chose these bytes.
+        "Content-Disposition": f'attachment; filename="{_safe(name)}"'})
 
 
 def _safe(name: str) -> str:

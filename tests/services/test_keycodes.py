@@ -138,3 +138,13 @@ def test_admins_are_mailed_once_per_course_until_it_is_restocked(app):
         service.enroll(db.session, factories.learner(), upcoming(course).id, now)
     assert blended.alert_low_banks(db.session, now + timedelta(hours=2), low_mark=5) == 1
     assert len(mail("keycodes_low")) == 4  # a second alert after the restock ran low again
+
+
+def test_a_transfer_returns_the_old_key_and_gives_the_new_enrollment_one(app):
+    course = blended_course()
+    load(course, "K-1")
+    enrollment = service.enroll(db.session, factories.learner(), upcoming(course).id, utcnow())
+    moved = changes.transfer_enrollment(db.session, factories.admin(), enrollment.id,
+                                        upcoming(course).id, utcnow(), zone_name="America/New_York")
+    db.session.expire_all()
+    assert enrollment.keycode is None and moved.keycode.key == "K-1"

@@ -230,6 +230,7 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     old, target = _checked_transfer(session, enrollment_id, target_id, now)
     source, held_seat = old.session, old.status == "enrolled"
     old.status, old.cancelled_at, old.updated_at = "cancelled", now, now
+    blended.seat_given_up(session, old)
     if held_seat:
         enrollment.release_seat(session, source.id)
     status = "enrolled" if enrollment.claim_seat(session, target.id) else "waitlisted"
@@ -243,6 +244,7 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
         "waitlist_position": enrollment.waitlist_position(session, new),
         "from_course_title": source.course.title, "from_when": when_text(source, zone_name),
         "from_location": source.location, "to_when": when_text(target, zone_name)}
+    context |= blended.seat_taken(session, new, now)
     notifications.enqueue(session, kind="enrollment_transferred", recipient=old.learner,
                           event_key=f"enrollment_transferred:{old.id}", context=context,
                           subject=("enrollment", new.id))
