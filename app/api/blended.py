@@ -21,7 +21,10 @@ from app.services.enrollment import seats as enrollment_service
 ONLINE_PART_REQUEST = obj({"completed_on": SENT_DATE,
                            "certificate_id": line(MAX_CERTIFICATE_ID)},
                           ["completed_on", "certificate_id"])
-KEYCODES_REQUEST = obj({"keycodes": {"type": "array", "items": line(MAX_KEYCODE),
+# The service's KEYCODE_SHAPE, so the document says what the bank accepts.
+KEYCODE = {"type": "string", "maxLength": MAX_KEYCODE,
+           "pattern": f"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_KEYCODE - 1}}}$"}
+KEYCODES_REQUEST = obj({"keycodes": {"type": "array", "items": KEYCODE,
                                      "minItems": 1, "maxItems": MAX_KEYCODES_PER_LOAD}},
                        ["keycodes"])
 KEYCODES_RESPONSE = obj({"added": INTEGER, "available": INTEGER}, ["added", "available"])
