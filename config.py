@@ -109,6 +109,15 @@ class Config:
     # comma-separated; empty: nobody), and how log lines look ("json" or "text").
     METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1/8,::1")
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # Blended courses and class operations (API-2.md §4).
+    KEYCODES_LOW = env_int("KEYCODES_LOW", 5)
+    CLASS_REMINDER_HOURS = env_int("CLASS_REMINDER_HOURS", 24)
+    # How often beat runs the class sweep (reminders, rosters, alerts, keycode levels).
+    CLASS_SWEEP_SECONDS = env_int("CLASS_SWEEP_SECONDS", 900)
+    LOW_ENROLLMENT_DAYS = env_int("LOW_ENROLLMENT_DAYS", 3)
+    LOW_ENROLLMENT_SEATS = env_int("LOW_ENROLLMENT_SEATS", 4)
+    # Lost-card look-ups: per target e-mail (per address they share RATELIMIT_PUBLIC).
+    RATELIMIT_CARD_LOOKUP = os.environ.get("RATELIMIT_CARD_LOOKUP", "3 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -119,6 +119,15 @@ def register_blueprints(app: Flask) -> None:
     from app.web.mail_links import bp as mail_links_bp
 
     app.register_blueprint(mail_links_bp)
+    from app.web.blended import bp as blended_bp
+
+    app.register_blueprint(blended_bp)
+    from app.web.calendar_feed import bp as calendar_bp
+
+    app.register_blueprint(calendar_bp)
+    from app.web.lost_card import bp as lost_card_bp
+
+    app.register_blueprint(lost_card_bp)
     csrf.exempt(api_bp)  # the API reads bearer tokens only, never the session cookie
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

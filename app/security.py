@@ -112,6 +112,25 @@ def account_mail_limit(view):
     return per_address(per_email(view))
 
 
+def _lookup_email() -> str:
+    # The page posts a form, the API a JSON object (anything else counts under "").
+    sent = request.get_json(silent=True) if request.is_json else request.form
+    typed = sent.get("email") if isinstance(sent, dict) else None
+    typed = typed.strip().lower() if isinstance(typed, str) else ""
+    return "email:" + hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+def card_lookup_limit(view):
+    """Lost-card look-ups (page and API): POSTs limited per target e-mail
+    (RATELIMIT_CARD_LOOKUP) and per client address with every public look-up (RATELIMIT_PUBLIC)."""
+    per_email = limiter.shared_limit(lambda: current_app.config["RATELIMIT_CARD_LOOKUP"],
+                                     scope="card-lookup-email", key_func=_lookup_email,
+                                     methods=["POST"])
+    per_address = limiter.shared_limit(lambda: current_app.config["RATELIMIT_PUBLIC"],
+                                       scope="certificate-lookup", methods=["POST"])
+    return per_address(per_email(view))
+
+
 def password_hasher() -> PasswordHasher:
     """The app's argon2id hasher, built once from its configuration (ARGON2_* costs)."""
     return current_app.extensions["password_hasher"]

@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 
 
 def beat_schedule(config) -> dict:
-    """The periodic jobs: the outbox pass, the morning sweep of renewal reminders and the
-    nightly retention sweep."""
+    """The periodic jobs: the outbox pass, the morning sweep of renewal reminders, the class
+    sweep (reminders, rosters, low-enrollment and keycode alerts) and the nightly retention
+    sweep."""
     return {
         "outbox-pass": {
             "task": "workers.tasks.deliver_due",
@@ -41,6 +42,10 @@ def beat_schedule(config) -> dict:
         "renewal-reminders": {
             "task": "workers.tasks.daily_reminders",
             "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
+        },
+        "class-operations": {
+            "task": "workers.tasks.class_operations",
+            "schedule": timedelta(seconds=config.get("CLASS_SWEEP_SECONDS", 900)),
         },
         "retention": {
             "task": "workers.tasks.forget_old_rows",

@@ -14,7 +14,7 @@ from flask import current_app
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import reminders, retention
+from app.services import blended, reminders, retention
 from app.services.notifications import delivery, mail
 from app.services.schedule import authorisations
 
@@ -61,6 +61,17 @@ def daily_reminders() -> None:
     lapsing = authorisations.queue_lapse_reminders(db.session, today)
     log.info("instructor authorisation reminders for %s: queued %s", today, lapsing)
     deliver_due.delay()
+
+
+@shared_task(name="workers.tasks.class_operations", ignore_result=True, acks_late=True)
+def class_operations() -> None:
+    """The class sweep (beat runs it every CLASS_SWEEP_SECONDS): class reminders, rosters,
+    low-enrollment alerts and low keycode banks, each mail once ever."""
+    config, now = current_app.config, utcnow()
+    settings = reminders.ClassSweepSettings.from_config(config)
+    queued = reminders.sweep_classes(db.session, now, settings, config["CENTER_TIMEZONE"])
+    banks = blended.alert_low_banks(db.session, now, low_mark=config["KEYCODES_LOW"])
+    log.info("class sweep: %s; keycode banks running low: %s", dict(queued), banks)
 
 
 @shared_task(name="workers.tasks.forget_old_rows", ignore_result=True)

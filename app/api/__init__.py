@@ -7,9 +7,11 @@ bp = Blueprint("api", __name__)
 from app.api import (  # noqa: E402,F401  (route modules register on bp)
     account,
     auth_routes,
+    blended,
     catalog,
     certificates,
     enrollments,
+    lost_cards,
     meta,
     requirements,
     roster,

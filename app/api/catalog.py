@@ -30,6 +30,7 @@ COURSE_REQUEST = obj(
         "duration_minutes": whole_number(1, 24 * 60), "default_capacity": whole_number(1, 1000),
         "price_cents": whole_number(0, 10_000_000),
         "renewal": BOOLEAN, "instructor_course": BOOLEAN, "active": BOOLEAN,
+        "what_to_bring": free_text(2000), "online_course_url": free_text(500),
     },
     ["code", "title", "level", "topics", "guidelines", "validity_months", "expiry_rule",
      "format", "duration_minutes"],

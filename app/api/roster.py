@@ -5,14 +5,23 @@ from __future__ import annotations
 from app.access import current_api_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.schemas import BOOLEAN, INTEGER, STRING, free_text, obj, one_of_names, whole_number
+from app.api.schemas import (
+    BOOLEAN,
+    INTEGER,
+    ONLINE_PART,
+    STRING,
+    free_text,
+    obj,
+    one_of_names,
+    whole_number,
+)
 from app.api.validation import request_body
 from app.center import center_name, center_zone
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
 from app.routing import MAX_RECORD_ID
-from app.services import certificates
+from app.services import blended, certificates
 from app.services.certificates.outcomes import MAX_SCORE, OutcomeInput
 
 MAX_RESULTS = 1000
@@ -22,7 +31,8 @@ ROSTER_RESPONSE = obj({
     "items": {"type": "array", "items": obj({
         "enrollment_id": INTEGER, "learner_name": STRING, "learner_email": STRING,
         "status": {"type": "string", "enum": list(SEAT_HOLDING_STATUSES)},
-    }, ["enrollment_id", "learner_name", "learner_email", "status"])},
+        "online_part": ONLINE_PART},
+        ["enrollment_id", "learner_name", "learner_email", "status"])},
 }, ["finalised", "items"])
 RESULT = obj({
     "enrollment_id": whole_number(1, MAX_RECORD_ID), "outcome": one_of_names(OUTCOMES),
@@ -40,10 +50,13 @@ COMPLETIONS_RESPONSE = obj({"certificates": {"type": "array", "items": obj(
             errors=(401, 403, 404))
 @roles_required("instructor", "admin")
 def show_roster(class_id: int):
-    roster = certificates.roster(db.session, current_api_user(), class_id)
+    actor = current_api_user()
+    roster = certificates.roster(db.session, actor, class_id)
+    staff = actor.has_role("admin")  # keycodes are for their learner and staff only
     return {"finalised": roster.finalised, "items": [
         {"enrollment_id": e.id, "learner_name": e.learner.full_name,
-         "learner_email": e.learner.email, "status": e.status} for e in roster.enrollments]}
+         "learner_email": e.learner.email, "status": e.status,
+         "online_part": blended.online_part_json(e, staff)} for e in roster.enrollments]}
 
 
 def outcome_inputs(results: list[dict]) -> list[OutcomeInput]:

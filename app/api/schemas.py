@@ -93,6 +93,11 @@ def names_from(names) -> dict:
     return {"type": "array", "items": one_of_names(names)}
 
 
+# A blended enrollment's online part (API-2.md §4); null outside blended courses.
+ONLINE_PART = nullable(obj({"completed_on": nullable(DATE), "certificate_id": nullable(STRING),
+                            "confirmed": BOOLEAN, "keycode": nullable(STRING)},
+                           ["completed_on", "certificate_id", "keycode"]))
+
 COMPONENTS = {
     "Error": obj(
         {
@@ -111,6 +116,7 @@ COMPONENTS = {
             "format": {"type": "string", "enum": list(COURSE_FORMATS)},
             "duration_minutes": INTEGER, "default_capacity": INTEGER, "price_cents": INTEGER,
             "renewal": BOOLEAN, "instructor_course": BOOLEAN, "active": BOOLEAN,
+            "what_to_bring": STRING, "online_course_url": STRING,
         },
         ["code", "title", "level", "topics", "guidelines"],
     ),
@@ -118,7 +124,7 @@ COMPONENTS = {
         {
             "id": INTEGER,
             "course": obj({"code": STRING, "title": STRING, "level": LEVEL}),
-            "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING,
+            "starts_at": MOMENT, "ends_at": MOMENT, "location": STRING, "arrival_notes": STRING,
             "instructor_name": STRING, "capacity": INTEGER, "seats_left": INTEGER,
             "waitlist_length": INTEGER, "enrollment_closes_at": MOMENT,
             "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},
@@ -130,6 +136,7 @@ COMPONENTS = {
             "id": INTEGER, "session_id": INTEGER,
             "status": {"type": "string", "enum": list(ENROLLMENT_STATUSES)},
             "waitlist_position": nullable(INTEGER), "created_at": MOMENT,
+            "online_part": ONLINE_PART,
         },
         ["id", "session_id", "status"],
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.models import ClassSession, Course, Enrollment
+from app.services import blended
 
 
 def moment(value: datetime | None) -> str | None:
@@ -20,6 +21,7 @@ def course_json(course: Course) -> dict:
         "duration_minutes": course.duration_minutes, "default_capacity": course.default_capacity,
         "price_cents": course.price_cents, "renewal": course.renewal,
         "instructor_course": course.instructor_course, "active": course.active,
+        "what_to_bring": course.what_to_bring, "online_course_url": course.online_course_url,
     }
 
 
@@ -31,6 +33,7 @@ def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
         "starts_at": moment(class_session.starts_at),
         "ends_at": moment(class_session.ends_at),
         "location": class_session.location,
+        "arrival_notes": class_session.arrival_notes,
         "instructor_name": class_session.instructor.full_name,
         "capacity": class_session.capacity,
         "seats_left": class_session.seats_left,
@@ -40,11 +43,13 @@ def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
     }
 
 
-def enrollment_json(enrollment: Enrollment, waitlist_position: int | None) -> dict:
+def enrollment_json(enrollment: Enrollment, waitlist_position: int | None,
+                    show_keycode: bool = True) -> dict:
     return {
         "id": enrollment.id,
         "session_id": enrollment.session_id,
         "status": enrollment.status,
         "waitlist_position": waitlist_position if enrollment.status == "waitlisted" else None,
         "created_at": moment(enrollment.created_at),
+        "online_part": blended.online_part_json(enrollment, show_keycode),
     }

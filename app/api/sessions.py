@@ -8,6 +8,7 @@ from app.api.schemas import (
     INTEGER,
     SENT_DATE,
     SENT_MOMENT,
+    free_text,
     line,
     nullable,
     obj,
@@ -48,7 +49,8 @@ SESSION_FIELDS = {
 SESSION_REQUEST = obj({"course": line(32, "course code"), **SESSION_FIELDS},
                       ["course", "starts_at", "ends_at", "location", "instructor_email",
                        "capacity"])
-SESSION_CHANGE = obj(SESSION_FIELDS)
+# Parking or room notes for the class reminder (API-2.md §4); changing them mails nobody.
+SESSION_CHANGE = obj({**SESSION_FIELDS, "arrival_notes": free_text(1000)})
 CANCELLATION = obj({"reason": text(500)}, ["reason"])
 
 
@@ -107,7 +109,7 @@ def create_session():
 def change_session(class_id: int):
     body = request_body()
     class_session = scheduling.get_session(db.session, class_id)
-    changes = session_values(body)
+    changes = session_values(body) | {"arrival_notes": body.text("arrival_notes")}
     if "instructor_email" in body:
         changes["instructor"] = scheduling.instructor_by_email(
             db.session, body.text("instructor_email"))

@@ -33,7 +33,8 @@ def seed_demo(if_new_database: bool):
         created, _ = catalog.load_catalog(db.session, STANDARD_COURSES)
         click.echo(f"Catalog was empty: loaded {created} standard courses.")
     try:
-        seeded = demo.seed(db.session, utcnow(), center_name(), center_zone())
+        seeded = demo.seed(db.session, utcnow(), center_name(), center_zone(),
+                           keycodes_low=current_app.config["KEYCODES_LOW"])
     except DomainError as error:
         fail(error.message)
     if not seeded:

@@ -150,3 +150,12 @@ REVOKED_DAYS_AGO = 30
 
 # Certificates the employer keeps an eye on: (holder, course code).
 WATCH_LIST = ((LEARNER_EMAIL, "BLS-HCP"), ("sofia.patel@lifeline.test", "ARC-BLS"))
+
+# A blended class (the BLS-SKILLS session above): one learner has done the AHA online part,
+# one has not; the course's keycode bank holds one keycode fewer than KEYCODES_LOW after the
+# two learners' keys are handed out, so the low-stock alert is due.
+BLENDED_COURSE = "BLS-SKILLS"
+BLENDED_ONLINE_PART_DONE = ("kevin.walsh@lifeline.test", "HC-BLS-2026-118304", 4)  # days ago
+BLENDED_ONLINE_PART_MISSING = "tom.okafor@lifeline.test"
+BLENDED_ARRIVAL_NOTES = "Park in the Harbor St garage (level 2); the Skills Lab is room 204."
+BLENDED_KEYCODE_PREFIX = "AHA-HC-7Q4K-"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.demo import data as demo_data
+from app.demo.blended import seed_blended_class
 from app.demo.data import PlannedCertificate, PlannedSession
 from app.models import (
     Certificate,
@@ -34,7 +35,8 @@ from app.services.errors import NotFound
 
 
 @one_transaction
-def seed(session: Session, now: datetime, center_name: str, zone_name: str) -> bool:
+def seed(session: Session, now: datetime, center_name: str, zone_name: str, *,
+         keycodes_low: int = 5) -> bool:
     """Seed the demo; False (and no change) when the demo admin already exists."""
     if accounts.user_by_email(session, demo_data.ADMIN_EMAIL) is not None:
         return False
@@ -45,6 +47,7 @@ def seed(session: Session, now: datetime, center_name: str, zone_name: str) -> b
     seeder.past_bbp_session()
     for plan in demo_data.UPCOMING_SESSIONS:
         seeder.schedule(plan)
+    seed_blended_class(seeder, keycodes_low)
     for plan in demo_data.CERTIFICATES:
         seeder.certificate(plan)
     seeder.watch_list()

@@ -15,10 +15,11 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    URLField,
     widgets,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.models.vocab import (
     COURSE_FORMATS,
@@ -70,6 +71,10 @@ class CourseForm(FlaskForm):
     price = DecimalField("Price (dollars)", places=2, validators=[Optional(), NumberRange(0, 100_000)])
     renewal = BooleanField("Renewal course")
     instructor_course = BooleanField("Instructor course")
+    what_to_bring = TextAreaField("What to bring (in the class reminder)",
+                                  validators=[Optional(), Length(max=2000)])
+    online_course_url = URLField("The body's online course (blended courses)",
+                                 validators=[Optional(), Length(max=500), URL(require_tld=False)])
     submit = SubmitField("Save course")
 
     def course_fields(self) -> dict:
@@ -81,6 +86,8 @@ class CourseForm(FlaskForm):
         fields["code"] = fields["code"].strip().upper()
         fields["family"] = fields["family"].strip().lower()
         fields["description"] = self.description.data or ""
+        fields["what_to_bring"] = (self.what_to_bring.data or "").strip()
+        fields["online_course_url"] = (self.online_course_url.data or "").strip()
         fields["price_cents"] = int(round((self.price.data or 0) * 100))
         return fields
 
@@ -108,6 +115,8 @@ class SessionChangeForm(FlaskForm):
     ends_at = DateTimeLocalField("Ends (center time)", format=LOCAL_TIME, validators=[DataRequired()])
     enrollment_closes_at = DateTimeLocalField("Enrollment closes (center time)", format=LOCAL_TIME,
                                               validators=[DataRequired()])
+    arrival_notes = TextAreaField("Parking or room notes (in the class reminder)",
+                                  validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Save changes")
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from app.models.audit import AuditEvent
+from app.models.blended import ClassReminder, Keycode, OnlinePart
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
@@ -12,11 +13,14 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Certificate",
+    "ClassReminder",
     "ClassSession",
     "Course",
     "Enrollment",
     "InstructorAuthorisation",
+    "Keycode",
     "Notification",
+    "OnlinePart",
     "Organisation",
     "RecordsImportUpload",
     "User",

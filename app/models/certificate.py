@@ -60,6 +60,9 @@ class Certificate(TaggedMixin, db.Model):
     )
     external_issuer: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(128))
+    # A blended course's online part, as recorded when the certificate was issued.
+    online_part_completed_on: Mapped[date | None]
+    online_part_certificate_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])

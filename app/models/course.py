@@ -74,6 +74,11 @@ class Course(TaggedMixin, db.Model):
     family: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Shown in the class reminder mail; blended courses link the body's online part.
+    what_to_bring: Mapped[str] = mapped_column(Text, default="", server_default="")
+    online_course_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Set when the admins were told the keycode bank runs low; cleared by a restock.
+    keycodes_low_alerted_at: Mapped[datetime | None]
     level: Mapped[str] = mapped_column(String(32))
     topics_mask: Mapped[int] = mapped_column(default=0)
     guidelines_mask: Mapped[int] = mapped_column(default=0)

@@ -38,6 +38,8 @@ class ClassSession(db.Model):
     seats_taken: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # Parking or room notes, shown in the class reminder mail.
+    arrival_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     finalised_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -74,6 +76,8 @@ class Enrollment(db.Model):
     remark: Mapped[str | None] = mapped_column(Text)
     outcome_recorded_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The calendar invite's SEQUENCE (RFC 5545): raised on each change of time or place.
+    invite_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -79,6 +79,11 @@ NOTIFICATION_KINDS = (
     "authorisation_reminder",
     "account_created",
     "registration_attempt",
+    "class_reminder",
+    "instructor_roster",
+    "low_enrollment",
+    "keycodes_low",
+    "card_lookup",
 )
 
 

@@ -77,6 +77,11 @@ class NotStarted(DomainError):
     default_message = "Outcomes can be recorded once the class has started."
 
 
+class OnlinePartMissing(Invalid):
+    code, status = "online_part_missing", 422
+    default_message = "A pass in a blended course needs the online part recorded first."
+
+
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
     default_message = "Too many requests; try again later."

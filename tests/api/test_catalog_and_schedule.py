@@ -26,7 +26,8 @@ def test_courses_list_the_catalog_with_levels(client, db):
     assert set(items["BLS-HCP"]) == {
         "code", "family", "title", "description", "level", "topics", "guidelines",
         "validity_months", "expiry_rule", "format", "duration_minutes", "default_capacity",
-        "price_cents", "renewal", "instructor_course", "active",
+        "price_cents", "renewal", "instructor_course", "active", "what_to_bring",
+        "online_course_url",
     }
 
 

@@ -41,8 +41,8 @@ def test_roster_lists_seat_holders_with_their_status(client, api_token, todays_c
     body = response.get_json()
     assert body["finalised"] is False
     assert body["items"] == [{"enrollment_id": e.id, "learner_name": e.learner.full_name,
-                              "learner_email": e.learner.email, "status": "enrolled"}
-                             for e in seats]
+                              "learner_email": e.learner.email, "status": "enrolled",
+                              "online_part": None} for e in seats]
 
 
 @pytest.mark.parametrize("who", ["other_instructor", "learner", "employer"])

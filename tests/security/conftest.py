@@ -4,16 +4,17 @@ instructors, an employer with an organisation, an admin, and records belonging t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import current_app
 
 from app.extensions import db
-from app.models import InstructorAuthorisation, Notification, User
+from app.models import InstructorAuthorisation, Notification, OnlinePart, User
 from app.models.base import utcnow
 from app.models.certificate import WatchListEntry
 from app.services import accounts
+from app.services.enrollment import calendar_invites
 from app.services.notifications import mail
 from tests import factories
 
@@ -38,6 +39,7 @@ class World:
     authorisation: InstructorAuthorisation
     unsubscribe_token: str
     reset_token: str
+    feed_token: str
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
@@ -86,7 +88,10 @@ def build_world() -> World:
                                 context={})
     authorisation = InstructorAuthorisation(instructor_id=users["instructor"].id, family="bls",
                                             expires_on=factories.center_today() + timedelta(days=365))
-    db.session.add_all([entry, other_entry, notification, authorisation])
+    # The learner's uploaded online-part certificate (blended.online_part_pdf).
+    online_part = OnlinePart(enrollment_id=enrollment.id, completed_on=date(2026, 1, 5),
+                             certificate_id="HC-1", pdf=b"%PDF-1.4 test", pdf_name="hc.pdf")
+    db.session.add_all([entry, other_entry, notification, authorisation, online_part])
     db.session.commit()
     secret = current_app.config["SECRET_KEY"]
     return World(
@@ -96,6 +101,7 @@ def build_world() -> World:
         notification=notification, authorisation=authorisation,
         unsubscribe_token=mail.unsubscribe_token(users["learner"].id, secret),
         reset_token=accounts.password_reset_token(users["learner"], utcnow(), secret),
+        feed_token=calendar_invites.feed_token(users["instructor"].id, secret),
     )
 
 

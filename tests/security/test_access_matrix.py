@@ -90,6 +90,17 @@ EXPECTED: dict[str, Policy] = {
     "api.show_roster": TEACHER, "api.record_completions": TEACHER,
     "api.record_external_card": TEACHER,
     "api.verify_many": roles("employer", "admin"),
+    # blended courses: the enrollment's learner, its session's instructor, staff
+    "api.record_online_part": roles("learner", "instructor", "admin", other_learner=404,
+                                    other_instructor=404),
+    "api.load_keycodes": ADMIN,
+    "calendar.instructor_feed": public(),  # the signed URL is the credential
+    "lost_card.lookup": public(), "api.lookup_lost_card": public(),
+    "blended.learner_online_part": roles("learner", other_learner=404),
+    "blended.instructor_online_part": roles("instructor", "admin", other_instructor=404),
+    "blended.confirm_online_part": roles("instructor", "admin", other_instructor=404),
+    "blended.online_part_pdf": roles("learner", "instructor", "admin", other_learner=404,
+                                     other_instructor=404),
 }
 ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 
@@ -121,7 +132,7 @@ def url_values(world: World, endpoint: str) -> dict:
         "entry_id": world.entry.id, "user_id": world.users["other_learner"].id,
         "course_id": world.session.course_id, "notification_id": world.notification.id,
         "authorisation_id": world.authorisation.id, "name": "enrollments",
-        "filename": "site.css",
+        "filename": "site.css", "feed_token": world.feed_token,
         "token": world.reset_token if endpoint.startswith("auth.") else world.unsubscribe_token,
     }
 
@@ -132,6 +143,10 @@ def body_for(world: World, endpoint: str) -> dict | None:
         return {"issuer": "AHA", "id": "ECARD-1"}
     if endpoint == "instructor.record_external_card":
         return {"issuer": "AHA", "external_id": "ECARD-1"}
+    if endpoint == "api.record_online_part":
+        return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
+    if endpoint in ("blended.learner_online_part", "blended.instructor_online_part"):
+        return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
     if endpoint == "api.record_completions":
         return {"results": [{"enrollment_id": world.enrollment.id, "outcome": "passed"}]}
     return None

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import demo
+from app.demo import data as demo_data
 from app.models import (
     AuditEvent,
     Certificate,
@@ -15,10 +16,12 @@ from app.models import (
     Course,
     Enrollment,
     InstructorAuthorisation,
+    Keycode,
+    OnlinePart,
     User,
 )
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
-from app.services import accounts, catalog, schedule
+from app.services import accounts, blended, catalog, schedule
 from app.services.accounts import passwords
 from app.services.catalog.standard import STANDARD_COURSES
 from app.services.certificates.expiry import expires_on
@@ -203,3 +206,23 @@ def test_seeding_without_the_catalog_is_a_clear_error_that_writes_nothing(db):
         demo.seed(db.session, NOW, CENTER, ZONE)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_blended_class_with_one_learner_missing_the_online_part_and_keycodes_running_low(db):
+    seeded(db)
+    course = catalog.course_by_code(db.session, demo_data.BLENDED_COURSE)
+    class_session = db.session.scalars(select(ClassSession).where(
+        ClassSession.course_id == course.id).order_by(ClassSession.starts_at)).first()
+    held = {e.learner.email: e for e in db.session.scalars(
+        select(Enrollment).where(Enrollment.session_id == class_session.id))}
+    done_email = demo_data.BLENDED_ONLINE_PART_DONE[0]
+    assert set(held) == {done_email, demo_data.BLENDED_ONLINE_PART_MISSING}
+    parts = set(db.session.scalars(select(OnlinePart.enrollment_id)))
+    assert parts == {held[done_email].id}
+    assert blended.missing_online_parts(db.session, held.values()) == [
+        held[demo_data.BLENDED_ONLINE_PART_MISSING]]
+    assert {k.enrollment_id for k in db.session.scalars(select(Keycode))
+            if k.enrollment_id} == {e.id for e in held.values()}
+    assert blended.available(db.session, course.id) == 5 - 1  # one below KEYCODES_LOW
+    assert class_session.arrival_notes and course.online_course_url and course.what_to_bring
+    assert blended.alert_low_banks(db.session, NOW, low_mark=5) == 1  # the admins' warning

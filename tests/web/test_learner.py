@@ -33,7 +33,7 @@ def test_new_nurse_registers_finds_bls_enrolls_and_gets_an_invite(client, db, ap
     [confirmation] = notifications(db, "enrollment_confirmed")
     assert confirmation.recipient.email == "nora@example.test"
     [(name, mimetype, body)] = calendar_invites.invite_attachments(db.session, confirmation, app.config)
-    assert (name, mimetype) == ("class.ics", "text/calendar")
+    assert (name, mimetype) == ("class.ics", "text/calendar; method=REQUEST")
     event = Calendar.from_ical(body).walk("VEVENT")[0]
     assert event.decoded("dtstart") == bls.starts_at
     assert str(event["location"]) == "Sim Lab 2"

@@ -32,6 +32,9 @@ STANDARD_COURSES: list[dict] = [
         "default_capacity": 6, "price_cents": 9000, "renewal": False,
         "instructor_course": False,
         "description": "Finish the AHA online part at home, then a hands-on skills session here.",
+        "online_course_url": "https://elearning.heart.org/course/437",
+        "what_to_bring": "Your HeartCode BLS completion certificate (printed or on your phone) "
+                         "and comfortable clothes for kneeling on the floor.",
     },
     {
         "code": "ARC-BLS", "family": "bls",

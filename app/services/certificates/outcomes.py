@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.database import one_transaction
 from app.models import Certificate, ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_HOLDING_STATUSES
-from app.services import audit
+from app.services import audit, blended
 from app.services.certificates.changes import notify
 from app.services.certificates.codes import generate_code
 from app.services.certificates.expiry import expires_on
@@ -190,6 +190,9 @@ def _record_once(session: Session, actor: User, class_id: int, results: list[Out
     for result in results:
         _apply(session, actor, class_session, on_roster[result.enrollment_id], result, in_force,
                now)
+    # A blended pass needs its online part: new passes now, every pass when finalising.
+    blended.require_online_parts(session, [e for e in enrollments if e.status == "passed"
+                                           and (finalise or e.id not in issued)])
     _issue_for_passes(session, actor, enrollments, issued, now, center)
     if finalise:
         _finalise(session, actor, class_session, enrollments, now)
@@ -232,7 +235,7 @@ def issue_certificate(session: Session, enrollment: Enrollment, now: datetime, *
         instructor_id=class_session.instructor_id,
         instructor_name=class_session.instructor.full_name, issued_on=issued_on,
         expires_on=expires_on(issued_on, course.validity_months, course.expiry_rule),
-        created_at=now,
+        created_at=now, **blended.certificate_fields(enrollment),
     )
     session.add(certificate)
     session.flush()

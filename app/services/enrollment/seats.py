@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, contains_eager
 from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES
-from app.services import audit, notifications
+from app.services import audit, blended, notifications
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
@@ -113,7 +113,7 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enr
         raise AlreadyEnrolled() from error
     enrollment.learner = learner
     enrollment.session = class_session
-    context = mail_context(enrollment)
+    context = mail_context(enrollment) | blended.seat_taken(session, enrollment, now)
     if status == "enrolled":
         _notify(session, "enrollment_confirmed", enrollment, context)
     else:
@@ -160,6 +160,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
     enrollment.updated_at = now
     if held_seat:
         release_seat(session, class_session.id)
+    blended.seat_given_up(session, enrollment)
     session.flush()
     _notify(session, "enrollment_cancelled", enrollment, mail_context(enrollment))
     audit.record(session, actor, "enrollment.cancelled", "enrollment", enrollment.id,
@@ -193,7 +194,8 @@ def promote_from_waitlist(session: Session, class_session: ClassSession,
         enrollment.status = "enrolled"
         enrollment.updated_at = now
         session.flush()
-        _notify(session, "waitlist_promoted", enrollment, mail_context(enrollment))
+        _notify(session, "waitlist_promoted", enrollment,
+                mail_context(enrollment) | blended.seat_taken(session, enrollment, now))
         audit.record(session, None, "enrollment.promoted", "enrollment", enrollment.id,
                      session_id=class_session.id, learner=enrollment.learner.email)
         promoted.append(enrollment)

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from app.models import Notification
 from app.services.certificates.cards import card_attachments
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
+from app.services.verification.lost_cards import card_attachments as lost_card_attachments
 
 Attachment = tuple[str, str, bytes]  # (file name, MIME type, content)
 
@@ -40,7 +42,14 @@ def settled_context(notification: Notification) -> dict:
 MAIL_KINDS: Mapping[str, MailKind] = {
     "enrollment_confirmed": MailKind(attachments=invite_attachments),
     "waitlist_promoted": MailKind(attachments=invite_attachments),
+    "session_changed": MailKind(attachments=invite_attachments),
+    "enrollment_cancelled": MailKind(attachments=invite_attachments),
+    "session_cancelled": MailKind(attachments=invite_attachments),
     "certificate_issued": MailKind(attachments=card_attachments),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
+    "class_reminder": MailKind(stale_reason=class_mail_stale_reason),
+    "instructor_roster": MailKind(stale_reason=class_mail_stale_reason),
+    "low_enrollment": MailKind(stale_reason=class_mail_stale_reason),
+    "card_lookup": MailKind(attachments=lost_card_attachments),
 }

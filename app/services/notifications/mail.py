@@ -125,8 +125,11 @@ def compose(session: Session, notification: Notification, config: Mapping,
     attachments = MAIL_KINDS.get(notification.kind, MailKind()).attachments
     if attachments is not None:
         for filename, mimetype, content in attachments(session, notification, config):
-            maintype, _, subtype = mimetype.partition("/")
-            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+            # "text/calendar; method=REQUEST": the parameters go on the part's Content-Type.
+            kind, *parameters = [part.strip() for part in mimetype.split(";")]
+            maintype, _, subtype = kind.partition("/")
+            message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename,
+                                   params=dict(p.split("=", 1) for p in parameters))
     return message
 
 

@@ -11,14 +11,16 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit, enrollment, notifications
+from app.services import audit, blended, enrollment, notifications
 from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
+from app.services.enrollment import calendar_invites
 from app.services.errors import AlreadyEnrolled, Conflict, Invalid, NotFound, one_line
 from app.services.schedule import authorisations
 from app.services.schedule import sessions as scheduling
 
-CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at")
+CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at",
+              "arrival_notes")
 MAX_SERIES = 26
 
 
@@ -100,7 +102,7 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
                                           zone_name=zone_name)
     before = _describe(class_session, zone_name)
     _apply_times(class_session, wanted)
-    for name in ("capacity", "instructor", "location"):
+    for name in ("capacity", "instructor", "location", "arrival_notes"):
         if name in wanted:
             setattr(class_session, name, wanted[name])
     session.flush()
@@ -127,6 +129,7 @@ def _describe(class_session: ClassSession, zone_name: str) -> dict:
     return {"when": when_text(class_session, zone_name),
             "location": class_session.location, "capacity": class_session.capacity,
             "instructor": class_session.instructor.full_name,
+            "arrival_notes": class_session.arrival_notes,
             "enrollment_closes_at": class_session.enrollment_closes_at.isoformat()}
 
 
@@ -135,8 +138,9 @@ def _mail_change(session: Session, class_session: ClassSession, change_id: int,
     lines = [f"{name.replace('_', ' ').capitalize()}: was {old}, now {new}"
              for name, (old, new) in changed.items() if name in ("when", "location")]
     for held in _enrollments(session, class_session, ("enrolled",)):
-        context = enrollment.mail_context(held) | {"changes": lines,
-                                                    "learner_name": held.learner.full_name}
+        context = enrollment.mail_context(held) | {
+            "changes": lines, "learner_name": held.learner.full_name,
+            "invite_sequence": calendar_invites.raise_sequence(held)}
         notifications.enqueue(session, kind="session_changed", recipient=held.learner,
                               event_key=f"session_changed:{change_id}:{held.id}",
                               context=context, subject=("enrollment", held.id))
@@ -172,6 +176,7 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
         if held.status == "enrolled":
             enrollment.release_seat(session, class_session.id)
         held.status, held.cancelled_at, held.updated_at = "cancelled", now, now
+        blended.seat_given_up(session, held)
         notifications.enqueue(session, kind="session_cancelled", recipient=held.learner,
                               event_key=f"session_cancelled:{class_session.id}:{held.id}",
                               context=context, subject=("enrollment", held.id))
@@ -225,6 +230,7 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
     old, target = _checked_transfer(session, enrollment_id, target_id, now)
     source, held_seat = old.session, old.status == "enrolled"
     old.status, old.cancelled_at, old.updated_at = "cancelled", now, now
+    blended.seat_given_up(session, old)
     if held_seat:
         enrollment.release_seat(session, source.id)
     status = "enrolled" if enrollment.claim_seat(session, target.id) else "waitlisted"
@@ -238,6 +244,7 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
         "waitlist_position": enrollment.waitlist_position(session, new),
         "from_course_title": source.course.title, "from_when": when_text(source, zone_name),
         "from_location": source.location, "to_when": when_text(target, zone_name)}
+    context |= blended.seat_taken(session, new, now)
     notifications.enqueue(session, kind="enrollment_transferred", recipient=old.learner,
                           event_key=f"enrollment_transferred:{old.id}", context=context,
                           subject=("enrollment", new.id))

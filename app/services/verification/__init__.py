@@ -11,6 +11,8 @@ from app.services.verification.lookup import (
     verify_code,
     verify_codes,
 )
+from app.services.verification.lost_cards import request_card_lookup, same_name
 
 __all__ = ["MISTYPED_MESSAGE", "NOT_FOUND_MESSAGE", "Caller", "caller_for", "certificate_view",
-           "find_by_code", "hash_ip", "verify_code", "verify_codes"]
+           "find_by_code", "hash_ip", "request_card_lookup", "same_name", "verify_code",
+           "verify_codes"]

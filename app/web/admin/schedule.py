@@ -75,7 +75,8 @@ def change_form_for(class_session: ClassSession) -> SessionChangeForm:
         "capacity": class_session.capacity, "instructor": class_session.instructor_id,
         "location": class_session.location, "starts_at": to_local(class_session.starts_at),
         "ends_at": to_local(class_session.ends_at),
-        "enrollment_closes_at": to_local(class_session.enrollment_closes_at)})
+        "enrollment_closes_at": to_local(class_session.enrollment_closes_at),
+        "arrival_notes": class_session.arrival_notes})
     form.instructor.choices = instructor_choices(class_session.instructor)
     return form
 
@@ -111,6 +112,7 @@ def change_session(class_id: int):
         return render_session(class_session, form, 422)
     changes = {"capacity": form.capacity.data, "location": form.location.data.strip(),
                "instructor": db.session.get(User, form.instructor.data),
+               "arrival_notes": (form.arrival_notes.data or "").strip(),
                **{name: to_utc(getattr(form, name).data)
                   for name in ("starts_at", "ends_at", "enrollment_closes_at")}}
     try:
