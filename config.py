@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -105,6 +106,15 @@ class Config:
     OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
     VERIFICATION_LOG_DAYS = env_int("VERIFICATION_LOG_DAYS", 365)
     RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 3)
+    # Portable credentials (API-2 §5): the Ed25519 signing key (PEM); the public (or private)
+    # keys used before it, oldest first, so credentials signed with them still verify; where a
+    # key is made when none is set (outside production only); the holder-hash secret (else
+    # derived from SECRET_KEY).
+    CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
+    CREDENTIAL_PREVIOUS_KEYS = os.environ.get("CREDENTIAL_PREVIOUS_KEYS", "")
+    CREDENTIAL_KEY_FILE = os.environ.get("CREDENTIAL_KEY_FILE",
+                                         str(INSTANCE_DIR / "credential-signing-key.pem"))
+    CREDENTIAL_HOLDER_SALT = os.environ.get("CREDENTIAL_HOLDER_SALT", "")
 
 
 class DevelopmentConfig(Config):
@@ -129,6 +139,11 @@ class TestConfig(Config):
     CENTER_NAME = "Lifeline Training Center"
     CENTER_TIMEZONE = "America/New_York"
     REMINDER_WINDOWS = (90, 30, 7, 0)
+    # One key for every test process on this machine (made once, atomically, like instance/'s).
+    CREDENTIAL_SIGNING_KEY = ""
+    CREDENTIAL_PREVIOUS_KEYS = ""
+    CREDENTIAL_KEY_FILE = str(Path(tempfile.gettempdir()) / "lifeline-test-credential-key.pem")
+    CREDENTIAL_HOLDER_SALT = ""
 
 
 class ProductionConfig(Config):

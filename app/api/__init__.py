@@ -9,6 +9,7 @@ from app.api import (  # noqa: E402,F401  (route modules register on bp)
     auth_routes,
     catalog,
     certificates,
+    credentials,
     enrollments,
     meta,
     requirements,

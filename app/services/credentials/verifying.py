@@ -66,10 +66,11 @@ def verify_credential(session: Session, credential: dict, issuer: Issuer,
     result = Verification()
     proof = credential.get("proof")
     method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    ours = _issuer_id(credential) == issuer.id
-    if not result.add("issuer", ours and isinstance(method, str)
-                      and issuer.public_key_for(method) is not None,
-                      f"Issued and signed by {issuer.name}." if ours else
+    # Without a proof the claim to be ours is checked by the proof check (it fails there);
+    # a proof by a key this issuer never published is someone else's.
+    ours = _issuer_id(credential) == issuer.id and (
+        not isinstance(method, str) or issuer.public_key_for(method) is not None)
+    if not result.add("issuer", ours, f"Issued by {issuer.name}." if ours else
                       f"Not issued by {issuer.name} ({issuer.id}), or signed with a key it "
                       f"does not publish.", "unknown_issuer"):
         return result
