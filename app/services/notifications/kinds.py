@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.services.certificates.cards import card_attachments
+from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
@@ -40,7 +41,7 @@ def settled_context(notification: Notification) -> dict:
 MAIL_KINDS: Mapping[str, MailKind] = {
     "enrollment_confirmed": MailKind(attachments=invite_attachments),
     "waitlist_promoted": MailKind(attachments=invite_attachments),
-    "certificate_issued": MailKind(attachments=card_attachments),
+    "certificate_issued": MailKind(attachments=card_attachments, context=credential_links),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
 }
