@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.demo.data import ADMIN_EMAIL

@@ -6,9 +6,9 @@ from __future__ import annotations
 import stat
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives import serialization
 
 from app.services.credentials import keys
 from tests.support.concurrency import run_together

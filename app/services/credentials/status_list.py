@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate
@@ -49,15 +49,18 @@ class ListVersion:
 
 
 def list_version(session: Session) -> ListVersion:
-    revoked = Certificate.revoked_at.is_not(None)
-    row = session.execute(select(
-        func.count(Certificate.revoked_at),
-        func.coalesce(func.sum(case((revoked, Certificate.id))), 0),
-        func.max(Certificate.revoked_at),
-        func.coalesce(func.max(Certificate.id), 0),
-    )).one()
-    last = row[2].replace(tzinfo=UTC) if row[2] is not None and row[2].tzinfo is None else row[2]
-    return ListVersion(int(row[0]), int(row[1]), last, int(row[3]))
+    """The list's version in one statement: aggregates over the revoked rows only, and the
+    highest id from the primary key's index."""
+    revoked = (select(func.count().label("count"),
+                      func.coalesce(func.sum(Certificate.id), 0).label("id_sum"),
+                      func.max(Certificate.revoked_at).label("last"))
+               .where(Certificate.revoked_at.is_not(None)).subquery())
+    highest = select(func.coalesce(func.max(Certificate.id), 0)).scalar_subquery()
+    count, id_sum, last, highest_id = session.execute(
+        select(revoked.c.count, revoked.c.id_sum, revoked.c.last, highest)).one()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return ListVersion(int(count), int(id_sum), last, int(highest_id))
 
 
 def bitstring(indexes, entries: int) -> bytes:
