@@ -76,7 +76,8 @@ def seed(count: int) -> None:
     db.session.commit()
     # Visibility map and statistics as autovacuum keeps them on a live database.
     with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE certificate"))
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+            sa.text("VACUUM ANALYZE certificate"))
 
 
 def rate(work, items: list, rounds: int = 3) -> float:
