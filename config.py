@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -118,6 +119,15 @@ class Config:
     LOW_ENROLLMENT_SEATS = env_int("LOW_ENROLLMENT_SEATS", 4)
     # Lost-card look-ups: per target e-mail (per address they share RATELIMIT_PUBLIC).
     RATELIMIT_CARD_LOOKUP = os.environ.get("RATELIMIT_CARD_LOOKUP", "3 per hour")
+    # Portable credentials (API-2 §5): the Ed25519 signing key (PEM); the public (or private)
+    # keys used before it, oldest first, so credentials signed with them still verify; where a
+    # key is made when none is set (outside production only); the holder-hash secret (else
+    # derived from SECRET_KEY).
+    CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
+    CREDENTIAL_PREVIOUS_KEYS = os.environ.get("CREDENTIAL_PREVIOUS_KEYS", "")
+    CREDENTIAL_KEY_FILE = os.environ.get("CREDENTIAL_KEY_FILE",
+                                         str(INSTANCE_DIR / "credential-signing-key.pem"))
+    CREDENTIAL_HOLDER_SALT = os.environ.get("CREDENTIAL_HOLDER_SALT", "")
 
 
 class DevelopmentConfig(Config):
@@ -142,6 +152,11 @@ class TestConfig(Config):
     CENTER_NAME = "Lifeline Training Center"
     CENTER_TIMEZONE = "America/New_York"
     REMINDER_WINDOWS = (90, 30, 7, 0)
+    # One key for every test process on this machine (made once, atomically, like instance/'s).
+    CREDENTIAL_SIGNING_KEY = ""
+    CREDENTIAL_PREVIOUS_KEYS = ""
+    CREDENTIAL_KEY_FILE = str(Path(tempfile.gettempdir()) / "lifeline-test-credential-key.pem")
+    CREDENTIAL_HOLDER_SALT = ""
 
 
 class ProductionConfig(Config):

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.services import credentials
 from config import DEFAULT_SECRET_KEY
 
 MIN_SECRET_KEY_BYTES = 32
@@ -18,7 +19,8 @@ def refuse(reason: str) -> None:
 
 
 def check_settings(config) -> None:
-    """Refuse a weak SECRET_KEY, a database other than PostgreSQL, or no Redis."""
+    """Refuse a weak SECRET_KEY, a database other than PostgreSQL, no Redis, or no signing
+    key for credentials."""
     secret = config.get("SECRET_KEY")
     if secret in (None, "", DEFAULT_SECRET_KEY):
         refuse("set SECRET_KEY to a long random value in production.")
@@ -29,6 +31,21 @@ def check_settings(config) -> None:
         refuse("set DATABASE_URL to a PostgreSQL database (postgresql://…) in production.")
     if not config.get("REDIS_URL") or not config["RATELIMIT_STORAGE_URI"].startswith("redis"):
         refuse("set REDIS_URL in production: rate limits and the login throttle count there.")
+    check_credential_keys(config)
+
+
+def check_credential_keys(config) -> None:
+    """Refuse production without an Ed25519 signing key, or with keys that do not parse: a
+    key made on one web node would differ from the next node's and never be kept."""
+    if not config.get("CREDENTIAL_SIGNING_KEY", "").strip():
+        refuse("set CREDENTIAL_SIGNING_KEY to an Ed25519 private key (PEM) in production: "
+               "portable credentials are signed with it.")
+    for name, read in (("CREDENTIAL_SIGNING_KEY", credentials.keys.private_key_from_pem),
+                       ("CREDENTIAL_PREVIOUS_KEYS", credentials.keys.public_keys_from_pem)):
+        try:
+            read(config.get(name, ""))
+        except credentials.InvalidKey as error:
+            refuse(f"{name} {error} (it must hold Ed25519 keys in PEM form).")
 
 
 def check_database(app: Flask) -> None:

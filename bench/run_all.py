@@ -4,9 +4,11 @@
 
 Runs, each in its own process with its own private database on the PostgreSQL server
 (BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test): bench/verify.py,
-bench/reminders.py, bench/import.py, bench/enrollment_race.py and bench/query_counts.py.
+bench/reminders.py, bench/import.py, bench/enrollment_race.py, bench/credentials.py and
+bench/query_counts.py.
 Full sizes by default; `--quick` (CI) runs verify --quick, 50 000 reminder rows, 10 000
-rows to import and 5 race runs. Each benchmark's own report is echoed as it runs.
+rows to import, 5 race runs and credentials over 20 000 certificates (10⁵ at full size).
+Each benchmark's own report is echoed as it runs.
 
 Result per row: PASS; MISS — a timing target missed (timings on a shared, small machine are
 noisy, so a miss is reported but does not fail the suite); FAIL — a correctness check failed
@@ -143,6 +145,23 @@ def query_count_rows(out: str) -> list[Row]:
             for page, (one, many) in report["pages"].items()]
 
 
+def credentials_rows(out: str) -> list[Row]:
+    size = find(r"PostgreSQL, ([\d,]+) certificates", out)[1]
+    rates = find(r"credentials signed: ([\d,]+)/s; plain JSON serialisation: ([\d,]+)/s; "
+                 r"verified: ([\d,]+)/s", out)
+    times = find(r"status list regeneration: ([\d.]+) ms; cached poll: ([\d.]+) ms; "
+                 r"single look-up: ([\d.]+) ms", out)
+    poll_ratio = number(find(r"ratio cached poll / single look-up: ([\d.]+)", out)[1])
+    return [
+        timing("credentials", f"signed/s (JSON alone {rates[2]}/s, verified {rates[3]}/s)",
+               "≥ 300", number(rates[1]), number(rates[1]) >= 300),
+        timing("credentials", f"status list over {size} certs vs look-up {times[3]} ms",
+               "≤ 250 ms", number(times[1]), number(times[1]) <= 250, " ms"),
+        timing("credentials", f"cached poll {times[2]} ms vs look-up {times[3]} ms", "≤ 2",
+               poll_ratio, poll_ratio <= 2),
+    ]
+
+
 @dataclass(frozen=True)
 class Benchmark:
     name: str
@@ -158,6 +177,8 @@ BENCHMARKS = (
     Benchmark("reminders", "bench.reminders", (), ("--rows", "50000"), reminders_rows),
     Benchmark("import", "bench.import", (), ("--rows", "10000"), import_rows),
     Benchmark("enrollment race", "bench.enrollment_race", (), ("--runs", "5"), race_rows),
+    Benchmark("credentials", "bench.credentials", (), ("--certificates", "20000"),
+              credentials_rows),
     Benchmark("query counts", "bench.query_counts", ("--json",), ("--json",), query_count_rows,
               takes_database=False),
 )

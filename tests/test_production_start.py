@@ -9,14 +9,17 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.demo.data import ADMIN_EMAIL
+from app.services.credentials import keys
 from tests import factories
 from tests.test_config import BASE_DIR, CONFIG_VARIABLES, run_python
 
 STRONG_KEY = "k" * 48
 POSTGRES = "postgresql://nobody@127.0.0.1:1/never"  # never reached: a setting fails first
 REDIS = "redis://127.0.0.1:1/0"
+SIGNING_KEY = keys.private_pem(Ed25519PrivateKey.generate())
 
 
 def start(**env: str):
@@ -41,7 +44,14 @@ def refusal(result) -> str:
       "REDIS_URL": REDIS}, "PostgreSQL"),
     ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": POSTGRES}, "REDIS_URL"),
     ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS},
-     "cannot check the database"),
+     "CREDENTIAL_SIGNING_KEY"),
+    ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS,
+      "CREDENTIAL_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\nnot a key\n"}, "Ed25519"),
+    ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS,
+      "CREDENTIAL_SIGNING_KEY": SIGNING_KEY, "CREDENTIAL_PREVIOUS_KEYS": "garbage"},
+     "CREDENTIAL_PREVIOUS_KEYS"),
+    ({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS,
+      "CREDENTIAL_SIGNING_KEY": SIGNING_KEY}, "cannot check the database"),
 ])
 def test_production_refuses_each_missing_or_weak_setting_with_one_line(env, named):
     assert named in refusal(start(**env))
@@ -49,7 +59,7 @@ def test_production_refuses_each_missing_or_weak_setting_with_one_line(env, name
 
 def test_production_refuses_a_database_with_demo_accounts_and_starts_without(app_factory):
     app = app_factory("postgresql")
-    env = {"SECRET_KEY": STRONG_KEY, "REDIS_URL": REDIS,
+    env = {"SECRET_KEY": STRONG_KEY, "REDIS_URL": REDIS, "CREDENTIAL_SIGNING_KEY": SIGNING_KEY,
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     started = start(**env)
     assert started.returncode == 0, started.stderr

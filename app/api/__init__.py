@@ -10,6 +10,7 @@ from app.api import (  # noqa: E402,F401  (route modules register on bp)
     blended,
     catalog,
     certificates,
+    credentials,
     enrollments,
     lost_cards,
     meta,

@@ -30,6 +30,11 @@ class Certificate(TaggedMixin, db.Model):
             postgresql_where=text("replaces_id IS NULL AND enrollment_id IS NOT NULL"),
         ),
         Index("ix_certificate_holder_expires", "holder_id", "expires_on"),
+        # The revocation status list's version (count, id sum, latest) reads revoked rows
+        # only: an index-only scan of this small index, not a scan of every certificate.
+        Index("ix_certificate_revoked", "revoked_at", "id",
+              sqlite_where=text("revoked_at IS NOT NULL"),
+              postgresql_where=text("revoked_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""The public verification pages: /verify (type a code) and /verify/<code> (what the QR opens)."""
+"""The public verification pages: /verify (type a code) and /verify/<code> (what the QR opens),
+and /verify/credential (a portable credential pasted or uploaded)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from app.center import center_today
+from app.credential_issuer import credential_issuer, status_list_cache
 from app.extensions import db
+from app.forms.credentials import CredentialForm
 from app.forms.verify import CodeForm, RequirementForm
 from app.models.base import utcnow
 from app.security import public_lookup_limit
-from app.services import verification
+from app.services import credentials, verification
 from app.services.errors import MistypedCode, NotFound
 
 bp = Blueprint("verify", __name__)
@@ -65,3 +68,16 @@ def _answer(code: str, channel: str):
         return render_template("verify/lookup.html", form=form, problem=error), error.status
     return render_template("verify/record.html", answer=answer, record=answer.record,
                            check_form=check_form, checked=requirement is not None, today=today)
+
+
+@bp.post("/verify/credential")
+@public_lookup_limit()
+def check_credential():
+    """A credential pasted or uploaded: its issuer, proof, revocation and dates checked."""
+    form = CredentialForm()
+    if not form.validate():
+        return render_template("verify/credential.html", form=form, result=None), 422
+    result = credentials.verify_credential(db.session, form.document, credential_issuer(),
+                                           status_list_cache(), utcnow())
+    return render_template("verify/credential.html", form=form, result=result,
+                           credential=form.document)

@@ -101,7 +101,8 @@ def test_protected_api_routes_answer_json_401_never_a_redirect(app, client):
             response = client.open(path, method=method, headers=headers)
             assert not 300 <= response.status_code < 400, (method, path)
             assert response.status_code < 500, (method, path)
-            assert response.mimetype in ("application/json", "application/pdf"), (method, path)
+            assert response.mimetype in ("application/json", "application/pdf",
+                                         "application/vc+ld+json"), (method, path)
 
 
 def test_bad_input_never_gives_a_500_or_a_redirect_on_any_api_route(app, client, db, api_token):

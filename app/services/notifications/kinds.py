@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.services.certificates.cards import card_attachments
+from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
 from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
@@ -45,7 +46,7 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "session_changed": MailKind(attachments=invite_attachments),
     "enrollment_cancelled": MailKind(attachments=invite_attachments),
     "session_cancelled": MailKind(attachments=invite_attachments),
-    "certificate_issued": MailKind(attachments=card_attachments),
+        "certificate_issued": MailKind(attachments=card_attachments, context=credential_links),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
     "class_reminder": MailKind(stale_reason=class_mail_stale_reason),

@@ -1,0 +1,104 @@
+"""API-2 §5 for people: the verify page takes a credential uploaded or pasted, the learner's
+certificate page and the certificate mail offer the .json download and "Add to LinkedIn"."""
+
+from __future__ import annotations
+
+import io
+import json
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select
+
+from app.models import Notification
+from app.models.base import utcnow
+from app.services.certificates import changes
+from app.services.notifications import mail
+from tests import factories
+
+
+def credential_of(client, certificate) -> bytes:
+    return client.get(f"/api/v1/certificates/{certificate.code}/credential").data
+
+
+def test_the_verify_page_offers_the_credential_form(client, db):
+    page = client.get("/verify").get_data(as_text=True)
+    assert 'action="/verify/credential"' in page and 'enctype="multipart/form-data"' in page
+    assert 'name="credential_file"' in page and 'name="credential"' in page
+
+
+def test_an_uploaded_credential_file_is_verified(client, db):
+    certificate = factories.CertificateFactory()
+    upload = (io.BytesIO(credential_of(client, certificate)), "lifeline.json")
+    answer = client.post("/verify/credential", data={"credential_file": upload},
+                         content_type="multipart/form-data")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "VALID" in page
+    assert certificate.course_title in page and "Proof: passed." in page
+
+
+def test_a_pasted_credential_is_verified_and_a_changed_one_is_tampered(client, db):
+    certificate = factories.CertificateFactory()
+    document = json.loads(credential_of(client, certificate))
+    assert "VALID" in client.post("/verify/credential", data={
+        "credential": json.dumps(document)}).get_data(as_text=True)
+    document["name"] = "Advanced Cardiac Life Support"
+    page = client.post("/verify/credential",
+                       data={"credential": json.dumps(document)}).get_data(as_text=True)
+    assert "TAMPERED" in page and "Proof: failed." in page
+
+
+def test_a_revoked_certificates_credential_is_shown_revoked(client, db):
+    certificate = factories.CertificateFactory()
+    text = credential_of(client, certificate).decode()
+    changes.revoke_certificate(db.session, factories.admin(), certificate, "fraud", utcnow())
+    page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
+    assert "REVOKED" in page and "Status: failed." in page
+
+
+def test_nothing_or_something_that_is_no_credential_is_refused_with_a_message(client, db):
+    for data, message in (({}, "Upload the credential"), ({"credential": "{not json"},
+                                                          "This is not JSON"),
+                          ({"credential": "[1, 2]"}, "A credential is a JSON object")):
+        answer = client.post("/verify/credential", data=data)
+        assert answer.status_code == 422 and message in answer.get_data(as_text=True)
+
+
+def _linkedin_fields(href: str) -> dict:
+    parts = urlsplit(unescape(href))
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://www.linkedin.com/profile/add"
+    return {name: values[0] for name, values in parse_qs(parts.query).items()}
+
+
+def test_the_learner_page_offers_the_credential_and_add_to_linkedin(client, db, login):
+    holder = factories.learner()
+    certificate = factories.CertificateFactory(holder=holder)
+    login(holder)
+    page = client.get("/me").get_data(as_text=True)
+    assert f'href="/api/v1/certificates/{certificate.code}/credential"' in page
+    href = page.split('rel="noopener noreferrer"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert _linkedin_fields(href) == {
+        "startTask": "CERTIFICATION_NAME", "name": certificate.course_title,
+        "organizationName": "Lifeline Training Center",
+        "issueYear": str(certificate.issued_on.year),
+        "issueMonth": str(certificate.issued_on.month),
+        "expirationYear": str(certificate.expires_on.year),
+        "expirationMonth": str(certificate.expires_on.month),
+        "certUrl": f"http://lifeline.test/verify/{certificate.code}",
+        "certId": certificate.code}
+
+
+def test_the_certificate_mail_offers_the_credential_and_add_to_linkedin(app, db):
+    certificate = factories.CertificateFactory()
+    replacement = changes.reissue_certificate(db.session, factories.admin(), certificate,
+                                              "Lena Corrected", utcnow())
+    issued = db.session.scalar(select(Notification).where(
+        Notification.kind == "certificate_issued", Notification.certificate_id == replacement.id))
+    message = mail.compose(db.session, issued, app.config, app.jinja_env)
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    download = f"http://lifeline.test/api/v1/certificates/{replacement.code}/credential"
+    assert download in text and download in html
+    linkedin = next(line for line in text.splitlines() if "linkedin.com" in line).split(": ")[1]
+    assert _linkedin_fields(linkedin)["certId"] == replacement.code
+    assert "Add to LinkedIn" in html
