@@ -111,22 +111,30 @@ class Rig:
         postgres(self.postgres_server, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         postgres(self.postgres_server, f'CREATE DATABASE "{self.database}"')
         self.flask("db", "upgrade")
+        # Everything starts at once, then the rig waits for each to be ready.
         for index in range(len(self.web_ports)):
             self.start_web(index, wait=False)
+        for index in range(self.worker_count):
+            self.start_worker(index, wait=False)
+        for index in range(self.beat_count):
+            self.start_beat(index, wait=False)
+        self.start_nginx()
         for index in range(len(self.web_ports)):
             self.wait_for_web(index)
-        self.start_nginx()
-        for index in range(self.worker_count):
-            self.start_worker(index)
-        for index in range(self.beat_count):
-            self.start_beat(index)
+        for process in self.workers.values():
+            process.wait_for_output("ready.", timeout=90)
+        for process in self.beats.values():
+            process.wait_for_output("beat: Starting", timeout=90)
         return self
 
     def stop(self) -> None:
-        for process in [*self.beats.values(), *self.workers.values(), *self.web.values(),
-                        self.nginx, self.redis]:
-            if process is not None:
-                process.stop()
+        running = [process for process in [*self.beats.values(), *self.workers.values(),
+                                           *self.web.values(), self.nginx, self.redis]
+                   if process is not None]
+        for process in running:
+            process.terminate()
+        for process in running:
+            process.stop()
         try:
             postgres(self.postgres_server,
                      f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -217,14 +225,16 @@ class Rig:
 
     # --- workers, beats, Redis --------------------------------------------------------------
 
-    def start_worker(self, index: int) -> None:
+    def start_worker(self, index: int, wait: bool = True) -> None:
         self.workers[index] = self._unit("lifeline-worker@.service", str(index + 1),
                                          f"worker{index + 1}")
-        self.workers[index].wait_for_output("ready.", timeout=90)
+        if wait:
+            self.workers[index].wait_for_output("ready.", timeout=90)
 
-    def start_beat(self, index: int) -> None:
+    def start_beat(self, index: int, wait: bool = True) -> None:
         self.beats[index] = self._unit("lifeline-beat.service", "", f"beat{index + 1}")
-        self.beats[index].wait_for_output("beat: Starting", timeout=90)
+        if wait:
+            self.beats[index].wait_for_output("beat: Starting", timeout=90)
 
     def start_redis(self) -> None:
         """The rig's own redis-server, keeping nothing on disk: a restart comes back empty."""

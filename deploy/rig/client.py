@@ -5,19 +5,11 @@ hands the node the Secure cookies, as nginx does after TLS)."""
 from __future__ import annotations
 
 import re
-from http.cookiejar import DefaultCookiePolicy
 
 import requests
 from requests.adapters import HTTPAdapter
 
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-class ProxyCookiePolicy(DefaultCookiePolicy):
-    """Secure cookies go to the plain-HTTP nodes too: only the rig's client talks to them."""
-
-    def return_ok_secure(self, cookie, request) -> bool:
-        return True
 
 
 class SourceAddressAdapter(HTTPAdapter):
@@ -41,17 +33,21 @@ class Client(requests.Session):
         self.rig = rig
         self.trust_env = False  # REQUESTS_CA_BUNDLE would replace the rig's certificate
         self.verify = str(rig.certificate)
-        self.cookies.set_policy(ProxyCookiePolicy())
         if source:
             for prefix in ("https://", "http://"):
                 self.mount(prefix, SourceAddressAdapter(source))
 
     def request(self, method, path, *args, node: int | None = None, **kwargs):
-        if node is None:
-            url = self.rig.url + path
-        else:
-            url = f"http://{self.rig.node(node)}{path}"
-            kwargs["headers"] = {"X-Forwarded-Proto": "https", **(kwargs.get("headers") or {})}
+        origin = self.rig.url if node is None else f"https://{self.rig.node(node)}"
+        url = self.rig.url + path if node is None else f"http://{self.rig.node(node)}{path}"
+        # A browser's Referer (same-origin policy: the whole URL); Flask-WTF wants it on HTTPS.
+        headers = {"Referer": origin + path}
+        if node is not None:
+            headers["X-Forwarded-Proto"] = "https"
+            # The jar keeps Secure cookies from plain HTTP: hand them over as nginx would.
+            headers["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}"
+                                          for cookie in self.cookies)
+        kwargs["headers"] = {**headers, **(kwargs.get("headers") or {})}
         kwargs.setdefault("allow_redirects", False)
         kwargs.setdefault("timeout", 30)
         return super().request(method, url, *args, **kwargs)
@@ -76,3 +72,20 @@ class Client(requests.Session):
         if answer.status_code != 201:
             raise AssertionError(f"POST /api/v1/tokens: {answer.status_code} {answer.text}")
         return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) .* '
+                         r'upstream=(?P<upstream>.*?) upstream_status=(?P<upstream_status>.*?) time=')
+
+
+def access_entries(rig) -> list[dict]:
+    """nginx's access log: per request its method, path, status and the nodes tried in turn."""
+    entries = []
+    for line in rig.access_log.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.search(line)
+        if match:
+            entry = match.groupdict()
+            entry["nodes"] = [node.strip() for node in entry["upstream"].split(",")
+                              if node.strip() and node.strip() != "-"]
+            entries.append(entry)
+    return entries

@@ -70,10 +70,15 @@ class Process:
         self.popen.wait(10)
         self._log.close()
 
+    def terminate(self) -> None:
+        """Ask for a graceful stop (SIGTERM) without waiting: stop() waits."""
+        if self.alive():
+            self.popen.send_signal(signal.SIGTERM)
+
     def stop(self, timeout: float = 20) -> None:
         """SIGTERM (the graceful stop of gunicorn, Celery, redis-server), then SIGKILL."""
         if self.alive():
-            self.popen.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
