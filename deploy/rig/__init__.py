@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import ssl
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -63,6 +62,22 @@ def postgres(server_url: str, statement: str) -> None:
         raise RigUnavailable(f"PostgreSQL at {server_url} ({error.orig})") from error
     finally:
         engine.dispose()
+
+
+def healthy(process: Process, address: str) -> None:
+    """Wait until the web node at `address` answers its health check."""
+    def answered() -> bool:
+        if not process.alive():
+            raise RuntimeError(f"{process.name} exited:\n{process.output()[-3000:]}")
+        request = urllib.request.Request(f"http://{address}/api/v1/health",
+                                         headers={"X-Forwarded-Proto": "https"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - loopback
+                return answer.status == 200
+        except OSError:
+            return False
+
+    wait_until(answered, 90, f"{process.name} healthy")
 
 
 class Rig:
@@ -157,14 +172,14 @@ class Rig:
                         "-keyout", str(self.certificate.with_suffix(".key")),
                         "-out", str(self.certificate)], check=True, capture_output=True)
 
-    def _unit(self, name: str, instance: str, log: str) -> Process:
-        unit = read_unit(UNITS / name, instance=instance, host="rig", env=self.env,
+    def _unit(self, name: str, instance: str, log: str, **settings: str) -> Process:
+        env = {**self.env, **settings}
+        unit = read_unit(UNITS / name, instance=instance, host="rig", env=env,
                          run_dir=self.dir / "run")
         for directory in unit.runtime_directories:
             shutil.rmtree(directory, ignore_errors=True)  # systemd makes it anew at each start
             directory.mkdir(parents=True)
-        return Process(log, unit.argv, {**self.env, **unit.environment},
-                       self.dir / f"{log}.log", ROOT)
+        return Process(log, unit.argv, {**env, **unit.environment}, self.dir / f"{log}.log", ROOT)
 
     # --- web nodes and nginx ----------------------------------------------------------------
 
@@ -179,19 +194,19 @@ class Rig:
             self.wait_for_web(index)
 
     def wait_for_web(self, index: int) -> None:
-        def healthy() -> bool:
-            if not self.web[index].alive():
-                raise RuntimeError(f"web node {index + 1} exited:\n"
-                                   f"{self.web[index].output()[-3000:]}")
-            request = urllib.request.Request(f"http://{self.node(index)}/api/v1/health",
-                                             headers={"X-Forwarded-Proto": "https"})
-            try:
-                with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - loopback
-                    return answer.status == 200
-            except OSError:
-                return False
+        healthy(self.web[index], self.node(index))
 
-        wait_until(healthy, 90, f"web node {index + 1} healthy")
+    def web_node_on(self, database_url: str, log: str) -> tuple[Process, str]:
+        """One more web node (the same unit) on another database, e.g. a restored backup;
+        the caller stops it."""
+        port = free_port()
+        process = self._unit("lifeline-web@.service", str(port), log, DATABASE_URL=database_url)
+        try:
+            healthy(process, f"127.0.0.1:{port}")
+        except BaseException:
+            process.stop()
+            raise
+        return process, f"127.0.0.1:{port}"
 
     def kill_web(self, index: int) -> None:
         self.web[index].kill()
@@ -219,9 +234,6 @@ class Rig:
     @property
     def access_log(self) -> Path:
         return self.dir / "nginx" / "access.log"
-
-    def tls_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.certificate))
 
     # --- workers, beats, Redis --------------------------------------------------------------
 

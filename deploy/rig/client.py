@@ -37,12 +37,14 @@ class Client(requests.Session):
             for prefix in ("https://", "http://"):
                 self.mount(prefix, SourceAddressAdapter(source))
 
-    def request(self, method, path, *args, node: int | None = None, **kwargs):
-        origin = self.rig.url if node is None else f"https://{self.rig.node(node)}"
-        url = self.rig.url + path if node is None else f"http://{self.rig.node(node)}{path}"
+    def request(self, method, path, *args, node: int | str | None = None, **kwargs):
+        """`path` through nginx, or with `node` (an index, or an address host:port) on a node."""
+        address = self.rig.node(node) if isinstance(node, int) else node
+        origin = self.rig.url if address is None else f"https://{address}"
+        url = self.rig.url + path if address is None else f"http://{address}{path}"
         # A browser's Referer (same-origin policy: the whole URL); Flask-WTF wants it on HTTPS.
         headers = {"Referer": origin + path}
-        if node is not None:
+        if address is not None:
             headers["X-Forwarded-Proto"] = "https"
             # The jar keeps Secure cookies from plain HTTP: hand them over as nginx would.
             headers["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}"
