@@ -200,7 +200,8 @@ class Rig:
         """One more web node (the same unit) on another database, e.g. a restored backup;
         the caller stops it."""
         port = free_port()
-        process = self._unit("lifeline-web@.service", str(port), log, DATABASE_URL=database_url)
+        process = self._unit("lifeline-web@.service", str(port), log, DATABASE_URL=database_url,
+                             WEB_CONCURRENCY="1")
         try:
             healthy(process, f"127.0.0.1:{port}")
         except BaseException:
@@ -211,7 +212,9 @@ class Rig:
     def kill_web(self, index: int) -> None:
         self.web[index].kill()
 
-    def start_nginx(self) -> None:
+    def start_nginx(self, nodes: list[int] | None = None) -> None:
+        """nginx in front of the web nodes (all, or those of `nodes`)."""
+        nodes = range(len(self.web_ports)) if nodes is None else nodes
         prefix = self.dir / "nginx"
         prefix.mkdir(exist_ok=True)
         site = prefix / "lifeline.conf"
@@ -221,7 +224,7 @@ class Rig:
             "LIFELINE_TLS_CERTIFICATE": str(self.certificate),
             "LIFELINE_TLS_KEY": str(self.certificate.with_suffix(".key")),
             "LIFELINE_ACCESS_LOG": str(self.access_log),
-        }, [self.node(index) for index in range(len(self.web_ports))]))
+        }, [self.node(index) for index in nodes]))
         main = prefix / "nginx.conf"
         main.write_text(nginx_main(site, prefix, os.geteuid() == 0))
         self.nginx = Process("nginx", [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"),

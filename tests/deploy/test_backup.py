@@ -29,7 +29,10 @@ def test_a_restored_backup_verifies_the_certificates_it_held(rig, records, tmp_p
 
     restored = f"{rig.database}_restored"
     postgres(rig.postgres_server, f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
-    postgres(rig.postgres_server, f'CREATE DATABASE "{restored}" TEMPLATE template0')
+    server = database_on(rig.postgres_server, "postgres")
+    created = subprocess.run(["createdb", f"--maintenance-db={server}", "-T", "template0",
+                              restored], capture_output=True, text=True, timeout=60, check=False)
+    assert created.returncode == 0, created.stderr
     try:
         run("restore.sh", database_on(rig.postgres_server, restored), str(dump))
         node, address = rig.web_node_on(database_on(rig.postgres_server, restored), "restored")
