@@ -31,6 +31,14 @@ beat_init.disconnect(acquire_distributed_beat_lock)
 class SingleBeatScheduler(RedBeatScheduler):
     """RedBeat's scheduler that survives losing its lock or Redis: it stands by instead."""
 
+    def setup_schedule(self):
+        # Called when beat starts, too: with Redis down then, the schedule is written when
+        # this beat takes the lock, once Redis is back.
+        try:
+            super().setup_schedule()
+        except RedisError as error:
+            log.warning("beat: Redis unavailable, the schedule waits for it: %s", error)
+
     def tick(self, min=min, **kwargs):
         try:
             if not self._holds_lock():
@@ -54,7 +62,19 @@ class SingleBeatScheduler(RedBeatScheduler):
         lock.lua_extend = client.register_script(LUA_EXTEND_TO_SCRIPT)
         if not lock.acquire(blocking=False):
             return False
+        try:
+            super().setup_schedule()
+        except RedisError:
+            self._give_up(lock)
+            raise
         log.info("beat: Acquired lock")
         self.lock = lock
-        self.setup_schedule()
         return True
+
+    @staticmethod
+    def _give_up(lock) -> None:
+        """Release a lock taken without a schedule written, so that it is taken again."""
+        try:
+            lock.release()
+        except (LockError, RedisError):
+            pass  # Redis is down: the lock expires by itself

@@ -156,6 +156,17 @@ class Rig:
         except RigUnavailable:
             pass
 
+    def heal(self) -> None:
+        """Start again whatever is not running, as systemd's Restart=always would."""
+        if self.redis is not None and not self.redis.alive():
+            self.start_redis()
+        for index in [index for index, process in self.web.items() if not process.alive()]:
+            self.start_web(index)
+        for index in [index for index, process in self.workers.items() if not process.alive()]:
+            self.start_worker(index)
+        for index in [index for index, process in self.beats.items() if not process.alive()]:
+            self.start_beat(index)
+
     def flask(self, *args: str, stdin: str | None = None) -> str:
         """A `flask --app wsgi` command with the nodes' settings; its output."""
         flask = str(ROOT / ".venv" / "bin" / "flask")

@@ -59,6 +59,16 @@ def rig(tmp_path_factory, mailbox):
     running.stop()
 
 
+@pytest.fixture(autouse=True)
+def _healed_rig(request):
+    """After a test that killed part of the rig (and failed before starting it again), the
+    next test still gets the whole rig."""
+    running = request.getfixturevalue("rig") if "rig" in request.fixturenames else None
+    yield
+    if running is not None:
+        running.heal()
+
+
 @pytest.fixture
 def records(rig):
     """The rig's database, open in this process for factories and checks (an app context)."""
