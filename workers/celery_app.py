@@ -96,7 +96,7 @@ def celery_settings(config, broker_url: str | None = None) -> dict:
 def single_beat_settings(config, redis_url: str) -> dict:
     """With Redis, any number of beats may run and one schedules (workers/single_beat.py): it
     holds a lock for BEAT_LOCK_SECONDS and renews it at least six times in that span, so a
-    standby takes over within BEAT_LOCK_SECONDS of the active beat's death."""
+    standby takes over at most BEAT_LOCK_SECONDS and one tick after the active beat's death."""
     lock_seconds = max(int(config.get("BEAT_LOCK_SECONDS", 60)), 6)
     return {
         "beat_scheduler": "workers.single_beat:SingleBeatScheduler",
