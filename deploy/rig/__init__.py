@@ -109,8 +109,7 @@ class Rig:
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0", PUBLIC_BASE_URL=self.url,
             LIFELINE_BIND_HOST="127.0.0.1", WEB_CONCURRENCY="2", LIFELINE_WORKER_CONCURRENCY="1",
             MAIL_SERVER="127.0.0.1" if mail_port else "", MAIL_PORT=str(mail_port or 25),
-            MAIL_USE_TLS="0", MAIL_DIR=str(self.dir / "mail"), PYTHONUNBUFFERED="1",
-            METRICS_ALLOW="127.0.0.1")
+            MAIL_USE_TLS="0", MAIL_DIR=str(self.dir / "mail"), PYTHONUNBUFFERED="1")
         env.update(settings)
         return env
 
@@ -167,11 +166,11 @@ class Rig:
         for index in [index for index, process in self.beats.items() if not process.alive()]:
             self.start_beat(index)
 
-    def flask(self, *args: str, stdin: str | None = None) -> str:
+    def flask(self, *args: str) -> str:
         """A `flask --app wsgi` command with the nodes' settings; its output."""
         flask = str(ROOT / ".venv" / "bin" / "flask")
         done = subprocess.run([flask, "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                              input=stdin, capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
             raise RuntimeError(f"flask {' '.join(args)}: {done.stdout}{done.stderr[-3000:]}")
         return done.stdout
