@@ -58,7 +58,7 @@ def test_of_two_beats_one_schedules_and_the_other_takes_over_when_it_dies(rig):
     killed = time.monotonic()
     watch.poll(lock_seconds + 10, until=lambda: watch.senders(killed))
     assert watch.senders(killed) == {1 - dead}, "the standby did not take over"
-    assert min(at for at, _ in watch.sends if at >= killed) - killed <= lock_seconds + 2
+    assert min(at for at, _ in watch.sends if at >= killed) - killed <= lock_seconds + 5
     rig.start_beat(dead)  # back, as the standby
     restarted = time.monotonic()
     watch.poll(3)
