@@ -100,6 +100,8 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
     OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 30)
     OUTBOX_PASS_SECONDS = env_int("OUTBOX_PASS_SECONDS", 60)
+    # With Redis, the active beat's lock lasts this long: a standby beat takes over once it expires.
+    BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60)
     REMINDER_SWEEP_HOUR = env_int("REMINDER_SWEEP_HOUR", 6)
     # Retention: settled outbox rows and verification look-ups older than these are deleted
     # by the daily sweep; audit events are kept.

@@ -95,7 +95,22 @@ def celery_settings(config, broker_url: str | None = None) -> dict:
         settings["broker_connection_timeout"] = 2
         settings["task_publish_retry_policy"] = {"max_retries": 1, "interval_start": 0,
                                                  "interval_step": 0.2, "interval_max": 0.2}
+        settings.update(single_beat_settings(config, broker_url))
     return settings
+
+
+def single_beat_settings(config, redis_url: str) -> dict:
+    """With Redis, any number of beats may run and one schedules (workers/single_beat.py): it
+    holds a lock for BEAT_LOCK_SECONDS and renews it at least six times in that span, so a
+    standby takes over at most BEAT_LOCK_SECONDS and one tick after the active beat's death."""
+    lock_seconds = max(int(config.get("BEAT_LOCK_SECONDS", 60)), 6)
+    return {
+        "beat_scheduler": "workers.single_beat:SingleBeatScheduler",
+        "redbeat_redis_url": redis_url,
+        "redbeat_key_prefix": "lifeline:beat",
+        "redbeat_lock_timeout": lock_seconds,
+        "beat_max_loop_interval": lock_seconds // 6,
+    }
 
 
 def init_celery(flask_app: Flask, broker_url: str | None = None) -> Celery:

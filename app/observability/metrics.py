@@ -157,5 +157,6 @@ def clear_multiprocess_dir() -> None:
     counts left by an earlier run must not add to this one's."""
     folder = os.environ.get(MULTIPROCESS_DIR_VARIABLE)
     if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
         for leftover in Path(folder).glob("*.db"):
             leftover.unlink()
