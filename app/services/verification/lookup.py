@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -57,23 +58,30 @@ class FoundCertificate:
 
     @property
     def topics(self) -> list[str]:
-        return mask_to_topics(self.topics_mask)
+        return list(_topics_of(self.topics_mask))
 
     @property
     def guidelines(self) -> list[str]:
-        return mask_to_guidelines(self.guidelines_mask)
+        return list(_guidelines_of(self.guidelines_mask))
+
+
+# A batch reads each card's tags three times over and holds only a few distinct masks.
+_topics_of = cache(lambda mask: tuple(mask_to_topics(mask)))
+_guidelines_of = cache(lambda mask: tuple(mask_to_guidelines(mask)))
 
 
 _certificate = Certificate.__table__
 _successor = _certificate.alias("successor")
 _predecessor = _certificate.alias("predecessor")
-_MATCHES = (
-    select(*(_certificate.c[name] for name in FoundCertificate.__dataclass_fields__
-             if name not in ("replaced_by", "replaces")),
-           _successor.c.code.label("replaced_by"), _predecessor.c.code.label("replaces"))
-    .select_from(_certificate
-                 .outerjoin(_successor, _successor.c.replaces_id == _certificate.c.id)
-                 .outerjoin(_predecessor, _predecessor.c.id == _certificate.c.replaces_id))
+# The linked codes as scalar subqueries, not outer joins: with most replaces_id NULL, SQLite's
+# statistics make a join scan every certificate per match, where a subquery uses the index.
+_MATCHES = select(
+    *(_certificate.c[name] for name in FoundCertificate.__dataclass_fields__
+      if name not in ("replaced_by", "replaces")),
+    select(_successor.c.code).where(_successor.c.replaces_id == _certificate.c.id)
+    .scalar_subquery().label("replaced_by"),
+    select(_predecessor.c.code).where(_predecessor.c.id == _certificate.c.replaces_id)
+    .scalar_subquery().label("replaces"),
 )
 # Built once, so SQLAlchemy reuses their compiled form as is. PostgreSQL takes the codes as
 # one array parameter; an IN list of 500 would be rendered, sent and planned anew each time.
