@@ -85,9 +85,9 @@ def verify_rows(out: str) -> list[Row]:
     bulk_ratio = number(find(r"ratio bulk-\d+ / single: ([\d.]+)", out)[1])
     return [
         timing("verify", f"look-ups {lookups[1]} vs no-DB route {lookups[2]} req/s",
-               "≥ 0.6", ratio, ratio >= 0.6),
-        timing("verify", f"bulk-{bulk[1]} {bulk[2]} ms vs one {bulk[3]} ms", "≤ 15",
-               bulk_ratio, bulk_ratio <= 15),
+               "≥ 0.8", ratio, ratio >= 0.8),
+        timing("verify", f"bulk-{bulk[1]} {bulk[2]} ms vs one {bulk[3]} ms", "≤ 10",
+               bulk_ratio, bulk_ratio <= 10),
     ]
 
 

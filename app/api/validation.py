@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+import jsonschema_rs
 from flask import current_app, request
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
@@ -20,10 +21,11 @@ from app.services.errors import Invalid
 # fuzzer can tell "the document allowed it, the API refused its shape" from a domain refusal.
 SHAPE_REFUSAL = "These fields do not match the documented request:"
 
+FORMAT_RULES = {"date": lambda value: parse_day(value) is not None,
+                "date-time": lambda value: parse_moment(value) is not None}
 FORMATS = FormatChecker(formats=())
-FORMATS.checks("date")(lambda value: not isinstance(value, str) or parse_day(value) is not None)
-FORMATS.checks("date-time")(
-    lambda value: not isinstance(value, str) or parse_moment(value) is not None)
+for _name, _rule in FORMAT_RULES.items():
+    FORMATS.checks(_name)(lambda value, rule=_rule: not isinstance(value, str) or rule(value))
 
 TYPE_MESSAGES = {"string": "Must be a string.", "integer": "Must be a whole number.",
                  "boolean": "Must be true or false.", "array": "Must be a list.",
@@ -36,7 +38,7 @@ PATTERN_MESSAGES = {VISIBLE: "Must be a non-empty string without NUL characters.
                     NUL_FREE: "Must not contain a NUL character.",
                     IN_YEAR_RANGE: "Must lie in the years 1900 to 9000."}
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")  # ASCII only: int() also reads "²" and "1_0"
-_validators: dict[int, tuple[dict, Draft202012Validator]] = {}
+_validators: dict[int, tuple[dict, Draft202012Validator, jsonschema_rs.Draft202012Validator]] = {}
 
 
 class RequestValues(dict):
@@ -79,6 +81,8 @@ def documented_part(part: str) -> dict:
 
 def check(instance: dict, schema: dict) -> None:
     """Raise one Invalid naming every field that does not match the schema."""
+    if _passes_compiled(instance, schema):
+        return
     fields: dict[str, list[str]] = {}
     for error in validator_for(schema).iter_errors(instance):
         for name, message in messages_of(error):
@@ -91,10 +95,29 @@ def check(instance: dict, schema: dict) -> None:
 def validator_for(schema: dict) -> Draft202012Validator:
     """One compiled validator per schema; `#/components/...` references resolve to the
     document's components, as they do in the published document."""
+    return _compiled(schema)[1]
+
+
+def _compiled(schema: dict):
     if id(schema) not in _validators:
         root = {**schema, "components": {"schemas": COMPONENTS}}
-        _validators[id(schema)] = (schema, Draft202012Validator(root, format_checker=FORMATS))
-    return _validators[id(schema)][1]
+        _validators[id(schema)] = (
+            schema, Draft202012Validator(root, format_checker=FORMATS),
+            jsonschema_rs.Draft202012Validator(root, validate_formats=True,
+                                               formats=FORMAT_RULES),
+        )
+    return _validators[id(schema)]
+
+
+def _passes_compiled(instance: dict, schema: dict) -> bool:
+    """The Rust validator's yes, at a hundredth of the Python one's cost (a bulk of 500
+    codes is 500 items to check). Its no, or a value it cannot take in, is left to the
+    Python validator, which decides and words the messages: where the two could differ
+    (Python's `$` also matches before a final line break), Rust is the stricter."""
+    try:
+        return _compiled(schema)[2].is_valid(instance)
+    except Exception:  # noqa: BLE001 - whatever it cannot read, the Python validator judges
+        return False
 
 
 def field_name(path) -> str:

@@ -7,10 +7,15 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from app.api.schemas import VISIBLE, WHITESPACE
+from app import create_app
+from app.api import validation
+from app.api.schemas import COMPONENTS, VISIBLE, WHITESPACE
 from app.api.validation import SHAPE_REFUSAL
+from config import TestConfig
 from tests import factories
 
 
@@ -103,3 +108,53 @@ def test_a_lower_case_rfc_3339_time_is_read(client, api_token):
     response = client.patch(f"/api/v1/sessions/{class_session.id}", json={"starts_at": start},
                             headers=api_token(factories.admin()))
     assert response.status_code == 200, response.get_json()
+
+
+# --- the compiled (Rust) validator may only ever be the stricter of the two ----------------
+
+TRICKY_TEXT = ["", " ", "x", "x\n", "\nx", "a\x00b", "\u2028", "bls", "2026-12-01", "2026-02-30",
+               "1899-12-31", "9001-01-01", "2026-12-01T14:00:00+00:00", "2026-12-01T14:00:00",
+               "2026-12-01t14:00:00z", "2026-12-01T24:00:00Z", "K7M2-QZ9T-X4HW-0RND", "x" * 201]
+TRICKY_VALUES = st.one_of(st.sampled_from(TRICKY_TEXT), st.text(max_size=8), st.integers(),
+                          st.sampled_from([1.0, 0.5, float("nan"), 10**30, True, None, [], {}]))
+
+
+def instances(schema: dict, depth: int = 0) -> st.SearchStrategy:
+    """Values near the schema's shape: mostly what it asks for, often just off it."""
+    if "$ref" in schema:
+        schema = COMPONENTS[schema["$ref"].rsplit("/", 1)[1]]
+    if "anyOf" in schema:
+        return st.one_of(*(instances(branch, depth) for branch in schema["anyOf"]))
+    kind = schema.get("type")
+    if kind == "object" and depth < 3:
+        properties = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        return st.fixed_dictionaries(
+            {name: instances(part, depth + 1) for name, part in properties.items()
+             if name in required},
+            optional={**{name: instances(part, depth + 1) for name, part in properties.items()
+                         if name not in required}, "unknown": TRICKY_VALUES})
+    if kind == "array" and depth < 3:
+        return st.lists(instances(schema.get("items", {}), depth + 1), max_size=4)
+    if "enum" in schema:
+        return st.one_of(st.sampled_from(schema["enum"]), TRICKY_VALUES)
+    if kind == "integer":
+        return st.one_of(st.integers(schema.get("minimum", -5) - 2,
+                                     schema.get("maximum", 5000) + 2), TRICKY_VALUES)
+    return TRICKY_VALUES
+
+
+def documented_schemas() -> list[tuple[str, dict]]:
+    app = create_app(TestConfig)
+    return [(f"{endpoint} {part}", view.openapi[part])
+            for endpoint, view in sorted(app.view_functions.items())
+            for part in ("request", "query") if getattr(view, "openapi", {}).get(part)]
+
+
+@pytest.mark.parametrize(("name", "schema"), documented_schemas())
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_whatever_the_compiled_validator_lets_through_the_python_one_does(name, schema, data):
+    instance = data.draw(instances(schema))
+    if validation._passes_compiled(instance, schema):
+        assert validation.validator_for(schema).is_valid(instance), (name, instance)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.database import one_transaction
 from app.models import ApiToken, User
@@ -41,7 +41,9 @@ def issue_token(
 
 def user_for_token(session: Session, raw_token: str, now: datetime) -> User | None:
     """The active user holding this unexpired, unrevoked token."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
+    # The holder comes in the same query: every API call by token asks for it.
+    token = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                           .where(ApiToken.token_hash == digest(raw_token)))
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     return token.user if token.user.active else None

@@ -1,13 +1,11 @@
 """Verification: looking certificates up by code, bulk checks and employers' watch lists."""
 
+from app.services.verification.log import Caller, caller_for, hash_ip
 from app.services.verification.lookup import (
     MISTYPED_MESSAGE,
     NOT_FOUND_MESSAGE,
-    Caller,
-    caller_for,
     certificate_view,
     find_by_code,
-    hash_ip,
     verify_code,
     verify_codes,
 )

@@ -1,69 +1,106 @@
 """Finding certificates by code (DESIGN.md rule 4), their public record, and verifying them.
 
-Every look-up, one code or five hundred, goes through `find_many`: one query for all the
-codes, whether they exist or not, so an unknown code takes the same path as a known one.
-Each verification then writes one VerificationLog row per code (the training center's log).
+Every verification, one code or five hundred, is one query for all the codes, whether they
+exist or not (so an unknown code takes the same path as a known one), and one insert into
+the verification log for all of them (log.py). The query reads only the columns the answer
+shows, as plain rows: no ORM object is built, tracked or expired for a look-up.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, insert, select, text
+from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.database import one_transaction
-from app.models import Certificate, VerificationLog
-from app.models.base import UTCDateTime
-from app.models.vocab import revocation_label
+from app.models import Certificate
+from app.models.vocab import mask_to_guidelines, mask_to_topics, revocation_label
 from app.services.catalog import requirements
 from app.services.catalog.requirements import Requirement
-from app.services.certificates.codes import lookup_keys
+from app.services.certificates.codes import LookupKeys, lookup_keys
 from app.services.errors import MistypedCode, NotFound
+from app.services.verification.log import Caller, log_lookups
 
-CHANNELS = ("web", "qr", "api", "bulk")
 NOT_FOUND_MESSAGE = "No certificate has this code."
 MISTYPED_MESSAGE = MistypedCode.default_message
-_LOGGED_CODE_LENGTH = 80  # VerificationLog.code_queried
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who asked: a signed-in account, or else a salted hash of the caller's IP address."""
+@dataclass(frozen=True, slots=True)
+class FoundCertificate:
+    """The columns of a matched certificate that its public record and a requirement check
+    read, with the codes of the records it links to."""
 
-    account_id: int | None = None
-    ip_hash: str | None = None
-
-
-def hash_ip(ip: str, secret: str) -> str:
-    """SHA-256 of the IP address salted with the app's secret (the log never holds raw IPs)."""
-    return hashlib.sha256(f"{secret}\x00{ip}".encode()).hexdigest()
-
-
-def caller_for(account_id: int | None, ip: str | None, secret: str) -> Caller:
-    """The account when signed in, else the hashed address."""
-    if account_id is not None:
-        return Caller(account_id=account_id)
-    return Caller(ip_hash=hash_ip(ip or "unknown", secret))
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """One code as sent and what it matched (with the codes its record links to)."""
-
+    id: int
     code: str
-    certificate: Certificate | None
-    mistyped: bool
-    replaced_by: str | None = None
-    replaces: str | None = None
+    holder_name: str
+    course_code: str
+    course_title: str
+    level: str
+    topics_mask: int
+    guidelines_mask: int
+    issued_on: date
+    expires_on: date
+    instructor_name: str | None
+    training_center: str
+    external_issuer: str | None
+    external_id: str | None
+    revoked_at: datetime | None
+    revocation_category: str | None
+    replaced_by: str | None
+    replaces: str | None
+
+    status_on = Certificate.status_on  # the one rule for a status, shared with the model
 
     @property
-    def found(self) -> bool:
-        return self.certificate is not None
+    def topics(self) -> list[str]:
+        return list(_topics_of(self.topics_mask))
+
+    @property
+    def guidelines(self) -> list[str]:
+        return list(_guidelines_of(self.guidelines_mask))
+
+
+# A batch reads each card's tags three times over and holds only a few distinct masks.
+_topics_of = cache(lambda mask: tuple(mask_to_topics(mask)))
+_guidelines_of = cache(lambda mask: tuple(mask_to_guidelines(mask)))
+
+
+_certificate = Certificate.__table__
+_successor = _certificate.alias("successor")
+_predecessor = _certificate.alias("predecessor")
+# The linked codes as scalar subqueries, not outer joins: with most replaces_id NULL, SQLite's
+# statistics make a join scan every certificate per match, where a subquery uses the index.
+_MATCHES = select(
+    *(_certificate.c[name] for name in FoundCertificate.__dataclass_fields__
+      if name not in ("replaced_by", "replaces")),
+    select(_successor.c.code).where(_successor.c.replaces_id == _certificate.c.id)
+    .scalar_subquery().label("replaced_by"),
+    select(_predecessor.c.code).where(_predecessor.c.id == _certificate.c.replaces_id)
+    .scalar_subquery().label("replaces"),
+)
+# Built once, so SQLAlchemy reuses their compiled form as is. PostgreSQL takes the codes as
+# one array parameter; an IN list of 500 would be rendered, sent and planned anew each time.
+_FIND_BY_ARRAY = _MATCHES.where(
+    _certificate.c.code == any_(bindparam("codes", type_=ARRAY(String()))))
+_FIND_BY_LIST = _MATCHES.where(_certificate.c.code.in_(bindparam("codes", expanding=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One code as sent and what it matched."""
+
+    code: str
+    certificate: FoundCertificate | None
+    mistyped: bool
+
+    @property
+    def certificate_id(self) -> int | None:
+        return self.certificate.id if self.certificate is not None else None
 
     def outcome(self, today: date) -> str:
         """valid, expired or revoked for a match; otherwise mistyped or not_found."""
@@ -72,48 +109,41 @@ class Lookup:
         return "mistyped" if self.mistyped else "not_found"
 
 
-_successor = aliased(Certificate)
-_predecessor = aliased(Certificate)
+def _wanted(keys: Sequence[LookupKeys]) -> list[str]:
+    return sorted({key for k in keys for key in (k.exact, k.formatted) if key})
+
+
+def _first_match(by_code: dict, keys: LookupKeys):
+    """Stored codes match exactly first, then the Lifeline form of the code."""
+    found = by_code.get(keys.exact) if keys.exact else None
+    if found is None and keys.formatted:
+        found = by_code.get(keys.formatted)
+    return found
 
 
 def find_many(session: Session, texts: Sequence[str]) -> list[Lookup]:
-    """Look up many typed codes with ONE query, answers in the order sent.
-
-    Stored codes match exactly first, then the Lifeline form of the code."""
+    """Look up many typed codes with ONE query, answers in the order sent."""
     keys = [lookup_keys(text if isinstance(text, str) else "") for text in texts]
-    wanted = {key for k in keys for key in (k.exact, k.formatted) if key}
     # The query runs even when no code can match, so unknown codes cost what known ones do.
-    # The linked records' codes come as plain columns: cheaper than loading them as objects.
-    statement = (
-        select(Certificate, _successor.code, _predecessor.code)
-        .outerjoin(_successor, _successor.replaces_id == Certificate.id)
-        .outerjoin(_predecessor, _predecessor.id == Certificate.replaces_id)
-        .where(Certificate.code.in_(sorted(wanted)))
-    )
-    by_code = {row[0].code: row for row in session.execute(statement)}
-    lookups = []
-    for typed, k in zip(texts, keys, strict=True):
-        row = by_code.get(k.exact) if k.exact else None
-        if row is None and k.formatted:
-            row = by_code.get(k.formatted)
-        if row is None:
-            lookups.append(Lookup(code=typed, certificate=None, mistyped=k.mistyped))
-        else:
-            lookups.append(Lookup(typed, row[0], False, replaced_by=row[1], replaces=row[2]))
-    return lookups
+    statement = (_FIND_BY_ARRAY if session.get_bind().dialect.name == "postgresql"
+                 else _FIND_BY_LIST)
+    by_code = {row.code: FoundCertificate(*row)
+               for row in session.execute(statement, {"codes": _wanted(keys)})}
+    return [Lookup(typed, _first_match(by_code, k), k.mistyped)
+            for typed, k in zip(texts, keys, strict=True)]
 
 
 def find_by_code(session: Session, text: str) -> Certificate:
     """The certificate for a typed or scanned code: stored codes match exactly first, then
     the Lifeline form; a 16-symbol code with a bad check is `mistyped`, anything else unknown
     is `not_found`."""
-    return _certificate_or_raise(find_many(session, [text or ""])[0])
-
-
-def _certificate_or_raise(lookup: Lookup) -> Certificate:
-    if lookup.certificate is not None:
-        return lookup.certificate
-    if lookup.mistyped:
+    keys = lookup_keys(text or "")
+    by_code = {certificate.code: certificate for certificate in session.scalars(
+        select(Certificate).where(Certificate.code.in_(_wanted([keys]))))}
+    certificate = _first_match(by_code, keys)
+    if certificate is not None:
+        return certificate
+    if keys.mistyped:
         raise MistypedCode()
     raise NotFound(NOT_FOUND_MESSAGE)
 
@@ -127,8 +157,8 @@ def certificate_view(certificate: Certificate, today: date) -> dict:
     )
 
 
-def _view(certificate: Certificate, today: date, *, replaced_by: str | None,
-          replaces: str | None) -> dict:
+def _view(certificate: Certificate | FoundCertificate, today: date, *,
+          replaced_by: str | None, replaces: str | None) -> dict:
     external = None
     if certificate.external_id:
         external = {"issuer": certificate.external_issuer or "", "id": certificate.external_id}
@@ -154,80 +184,13 @@ def _view(certificate: Certificate, today: date, *, replaced_by: str | None,
     }
 
 
-def _storable(typed: str) -> str:
-    """The text as any database stores it: lone surrogates and NUL characters replaced."""
-    return typed.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
-
-
-_LOG_COLUMNS = ("created_at", "code_queried", "certificate_id", "outcome", "channel",
-                "account_id", "ip_hash")
-# Below this many rows a plain INSERT is cheaper than one INSERT … SELECT over arrays.
-_ARRAY_INSERT_FROM = 20
-
-
-def log_lookups(session: Session, lookups: Sequence[Lookup], *, today: date, now: datetime,
-                channel: str, caller: Caller) -> None:
-    """Add one VerificationLog row per look-up to the caller's transaction, with one INSERT
-    whatever the number of look-ups."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel: {channel!r}")
-    if not lookups:
-        return
-    ip_hash = None if caller.account_id else caller.ip_hash
-    rows = [dict(zip(_LOG_COLUMNS, (
-        now, _storable(lookup.code[:_LOGGED_CODE_LENGTH]),
-        lookup.certificate.id if lookup.certificate else None, lookup.outcome(today), channel,
-        caller.account_id, ip_hash,
-    ), strict=True)) for lookup in lookups]
-    table = VerificationLog.__table__
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table), rows)
-        return
-    # Log rows need not wait for the disk: a server crash may lose the last instants of the
-    # log, never other data, as only this transaction commits asynchronously.
-    session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    if len(rows) < _ARRAY_INSERT_FROM:
-        session.execute(insert(table), rows)
-    else:
-        session.execute(_array_insert(rows))
-
-
-_ARRAY_INSERT = text(
-    "INSERT INTO verification_log"
-    " (created_at, code_queried, certificate_id, outcome, channel, account_id, ip_hash)"
-    " SELECT :created_at, batch.code_queried, batch.certificate_id, batch.outcome,"
-    " :channel, :account_id, :ip_hash"
-    " FROM unnest(CAST(:codes AS varchar[]), CAST(:ids AS integer[]), CAST(:outcomes AS varchar[]))"
-    " AS batch (code_queried, certificate_id, outcome)"
-).bindparams(
-    bindparam("created_at", type_=UTCDateTime()), bindparam("channel", type_=String()),
-    bindparam("account_id", type_=Integer()), bindparam("ip_hash", type_=String()),
-    bindparam("codes", type_=ARRAY(String())), bindparam("ids", type_=ARRAY(Integer())),
-    bindparam("outcomes", type_=ARRAY(String())),
-)
-
-
-def _array_insert(rows: list[dict]):
-    """One INSERT … SELECT over arrays of the varying columns: a 500-code batch is one
-    statement, where an executemany would send 500. The statement is built once, typed, so a
-    batch costs only its parameters."""
-    first = rows[0]
-    return _ARRAY_INSERT.params(
-        created_at=first["created_at"], channel=first["channel"],
-        account_id=first["account_id"], ip_hash=first["ip_hash"],
-        codes=[row["code_queried"] for row in rows], ids=[row["certificate_id"] for row in rows],
-        outcomes=[row["outcome"] for row in rows],
-    )
-
-
 @dataclass
 class Verification:
-    """One code's answer, in the API's terms, worked out before the log is committed (so
-    reading it never reloads the certificate)."""
+    """One code's answer, in the API's terms, worked out before the log is committed."""
 
     code: str
     status: str
-    certificate: Certificate | None
+    certificate: FoundCertificate | None
     record: dict | None = None
     meets_requirement: bool | None = None
     reasons: list[str] = field(default_factory=list)
@@ -256,7 +219,8 @@ def judge(lookup: Lookup, requirement: Requirement | None, today: date) -> Verif
     if certificate is None:
         message = MISTYPED_MESSAGE if lookup.mistyped else NOT_FOUND_MESSAGE
         return Verification(lookup.code, status, None, reasons=[message])
-    record = _view(certificate, today, replaced_by=lookup.replaced_by, replaces=lookup.replaces)
+    record = _view(certificate, today, replaced_by=certificate.replaced_by,
+                   replaces=certificate.replaces)
     answer = Verification(lookup.code, status, certificate, record, certificate_id=certificate.id)
     if requirement is not None:
         result = requirements.check(certificate, requirement, requirement.valid_on or today)
