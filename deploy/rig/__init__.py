@@ -17,6 +17,9 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
 from deploy.rig.processes import Process, answers, free_port, wait_until
 from deploy.rig.units import DEPLOY, ROOT, nginx_main, nginx_site, read_env_file, read_unit
 
@@ -41,6 +44,12 @@ def ensure_nginx() -> None:
                        timeout=900)
     if not os.path.exists(NGINX):
         raise RigUnavailable(f"Debian's nginx ({NGINX})")
+
+
+def new_signing_key() -> str:
+    """A fresh Ed25519 key as PEM: production refuses to start without one."""
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
 
 
 def database_on(server_url: str, name: str) -> str:
@@ -105,7 +114,8 @@ class Rig:
         env = {key: os.environ[key] for key in INHERITED if key in os.environ}
         env.update(read_env_file(DEPLOY / "lifeline.env.example"))
         env.update(
-            SECRET_KEY=secrets.token_urlsafe(48), DATABASE_URL=self.database_url,
+            SECRET_KEY=secrets.token_urlsafe(48), CREDENTIAL_SIGNING_KEY=new_signing_key(),
+            DATABASE_URL=self.database_url,
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0", PUBLIC_BASE_URL=self.url,
             LIFELINE_BIND_HOST="127.0.0.1", WEB_CONCURRENCY="2", LIFELINE_WORKER_CONCURRENCY="1",
             MAIL_SERVER="127.0.0.1" if mail_port else "", MAIL_PORT=str(mail_port or 25),
