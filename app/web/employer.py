@@ -129,4 +129,4 @@ def run_checks():
     if request.form.get("download"):
         return _csv_download(bulk_checks.results_csv(checked), "verification-results.csv")
     return render_template("employer/results.html", checked=checked, form=form, preset=preset,
-                           source=bulk_checks.codes_csv(rows))
+                           source=bulk_checks.codes_csv(rows), today=today, checked_at=utcnow())
