@@ -3,7 +3,7 @@ awarding body's card id on a certificate. Ownership is checked by the certificat
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, fresh_login_required
 
 from app.access import roles_required
@@ -74,6 +74,8 @@ def record_outcomes(class_id: int):
     if not form.validate():
         flash("Please correct the marked fields.", "error")
         return render_roster(roster, form, 422)
+    if form.finalise.data and not request.form.get("confirmed"):
+        return confirm_finalise(roster, form)
     try:
         codes = certificates.record_outcomes(db.session, current_user, class_id, form.results(),
                                              bool(form.finalise.data), utcnow(),
@@ -86,6 +88,33 @@ def record_outcomes(class_id: int):
     flash(f"{done}. {len(codes)} certificate{'s' if len(codes) != 1 else ''} issued for this "
           "class.", "success")
     return redirect(url_for("instructor.roster_page", class_id=class_id))
+
+
+def confirm_finalise(roster, form: RosterForm):
+    """The step before finalising: what it will issue and lock, with the typed outcomes kept."""
+    names = {e.id: e.learner.full_name for e in roster.enrollments}
+    outcomes = {result.enrollment_id: result.outcome for result in form.results()}
+    passes = [names[i] for i, outcome in outcomes.items()
+              if outcome == "passed" and i in names and i not in roster.certificates]
+    others = [f"{names[i]} ({outcome.replace('_', '-')})" for i, outcome in outcomes.items()
+              if outcome != "passed" and i in names]
+    missing = [name for i, name in names.items() if i not in outcomes]
+    consequences = [
+        f"It will issue {len(passes)} new certificate{'s' if len(passes) != 1 else ''}"
+        + (f", to {', '.join(passes)}, and e-mail their wallet cards." if passes else "."),
+        *([f"No certificate for {', '.join(others)}."] if others else []),
+        *([f"Still without an outcome: {', '.join(missing)} (every learner needs one first)."]
+          if missing else []),
+        "The roster is then locked: only an admin can correct an outcome, and it is audited.",
+    ]
+    hidden = [(key, value) for key, value in request.form.items(multi=True)
+              if key != "csrf_token"] + [("confirmed", "1")]
+    return render_template(
+        "confirm.html", title=f"Finalise the roster of {roster.class_session.course.title}?",
+        consequences=consequences, hidden=hidden, confirm_label="Finalise and issue",
+        action=url_for("instructor.record_outcomes", class_id=roster.class_session.id),
+        back=url_for("instructor.roster_page", class_id=roster.class_session.id),
+        back_label="Back to the roster (nothing saved)")
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
