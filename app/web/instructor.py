@@ -3,7 +3,7 @@ awarding body's card id on a certificate. Ownership is checked by the certificat
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, fresh_login_required
 
 from app.access import roles_required
@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
+from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -74,7 +75,7 @@ def record_outcomes(class_id: int):
     if not form.validate():
         flash("Please correct the marked fields.", "error")
         return render_roster(roster, form, 422)
-    if form.finalise.data and not request.form.get("confirmed"):
+    if form.finalise.data and not confirmed():
         return confirm_finalise(roster, form)
     try:
         codes = certificates.record_outcomes(db.session, current_user, class_id, form.results(),
@@ -107,14 +108,10 @@ def confirm_finalise(roster, form: RosterForm):
           if missing else []),
         "The roster is then locked: only an admin can correct an outcome, and it is audited.",
     ]
-    hidden = [(key, value) for key, value in request.form.items(multi=True)
-              if key != "csrf_token"] + [("confirmed", "1")]
-    return render_template(
-        "confirm.html", title=f"Finalise the roster of {roster.class_session.course.title}?",
-        consequences=consequences, hidden=hidden, confirm_label="Finalise and issue",
-        action=url_for("instructor.record_outcomes", class_id=roster.class_session.id),
-        back=url_for("instructor.roster_page", class_id=roster.class_session.id),
-        back_label="Back to the roster (nothing saved)")
+    return ask_to_confirm(
+        f"Finalise the roster of {roster.class_session.course.title}?", consequences,
+        "Finalise and issue", url_for("instructor.roster_page", class_id=roster.class_session.id),
+        "Back to the roster (nothing saved)")
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
