@@ -164,8 +164,26 @@ def test_removing_an_entry(client, login, db):
     login(factories.employer())
     client.post("/employer/watch-list", data={"code": card(40).code, "employee_name": "Fay"})
     entry = db.session.query(WatchListEntry).one()
+    dashboard = text_of(client.get("/employer"))
+    assert f'href="/employer/watch-list/{entry.id}/remove"' in dashboard  # the step, not a post
+    assert f'action="/employer/watch-list/{entry.id}/remove"' not in dashboard
+    step = client.get(f"/employer/watch-list/{entry.id}/remove")
+    assert step.status_code == 200 and "Remove Fay from your watch list?" in text_of(step)
+    assert "you no longer see when it expires" in text_of(step)
+    assert db.session.query(WatchListEntry).count() == 1
     client.post(f"/employer/watch-list/{entry.id}/remove")
     assert db.session.query(WatchListEntry).count() == 0
+    assert client.get(f"/employer/watch-list/{entry.id}/remove").status_code == 404
+
+
+def test_an_employer_adds_a_verified_card_to_the_watch_list_from_the_verify_page(
+        client, login, db):
+    login(factories.employer())
+    verified = card(200)
+    page = text_of(client.get(f"/verify/{verified.code}"))
+    assert "Add to your watch list" in page
+    client.post("/employer/watch-list", data={"code": verified.code, "employee_name": "Gus"})
+    assert db.session.query(WatchListEntry).one().certificate_id == verified.id
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -204,7 +222,7 @@ def test_a_renewed_card_is_shown_without_its_code(client, login):
                    issued_on=factories.center_today() - timedelta(days=1))
     page = text_of(client.get("/employer"))
     assert "Renewed — a newer card of the same kind" in page
-    assert renewal.expires_on.isoformat() in page and renewal.code not in page
+    assert renewal.expires_on.strftime("%A, %B %-d, %Y") in page and renewal.code not in page
     assert "Gus" not in text_of(client.get("/employer?within=30"))
 
 
