@@ -19,20 +19,22 @@ def index():
     """The finder, the upcoming classes it selects, and the catalog."""
     form = FinderForm(request.args)
     form.validate()  # a bad value is shown beside its field and otherwise ignored
-    answer = finder.find_classes(db.session, utcnow(), query=_finder_query(form), per_page=50,
-                                 zone_name=center_zone())
+    now, zone = utcnow(), center_zone()
+    held = finder.held_families(db.session, current_user.get_id() and current_user.id, now, zone)
+    answer = finder.find_classes(db.session, now, query=_finder_query(form, held), per_page=50,
+                                 zone_name=zone)
     return render_template("public/index.html", form=form, answer=answer,
                            courses=catalog.list_courses(db.session), upcoming=answer.sessions,
                            waitlist_lengths=answer.waitlist_lengths)
 
 
-def _finder_query(form: FinderForm) -> finder.FinderQuery:
+def _finder_query(form: FinderForm, held: frozenset[str]) -> finder.FinderQuery:
     def chosen(name: str):
         field = form[name]
         return None if field.errors or not field.data else field.data
 
     return finder.FinderQuery(
-        audience=chosen("who"), preset=chosen("preset"), level=chosen("level"),
+        audience=chosen("who"), preset=chosen("preset"), level=chosen("level"), held_families=held,
         topics=(chosen("topic"),) if chosen("topic") else (),
         sessions=schedule.SessionFilter(
             level=chosen("level"), topic=chosen("topic"), guideline=chosen("guideline"),
