@@ -1,6 +1,6 @@
 """Public pages: the catalog, the "which class do I need?" finder and one session's page."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
 from app.center import center_zone
@@ -9,6 +9,7 @@ from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
 from app.services import catalog, schedule
 from app.services.catalog import finder
+from app.services.enrollment import calendar_invites
 from app.services.enrollment import seats as enrollment_service
 
 bp = Blueprint("public", __name__)
@@ -56,3 +57,13 @@ def session_page(class_id: int):
         "public/session.html", class_session=class_session, mine=mine, position=position,
         waitlist_length=waiting, button=ButtonForm(),
         closed=enrollment_service.closed_reason(class_session, utcnow()))
+
+
+@bp.get("/sessions/<int:class_id>/calendar.ics")
+def session_calendar(class_id: int):
+    """The class as a calendar event (the session page's "Add to calendar")."""
+    enrollment_service.require_id(class_id, "No class session has this id.")
+    class_session = schedule.get_session(db.session, class_id)
+    return Response(calendar_invites.session_event(class_session, current_app.config),
+                    mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="class.ics"'})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from icalendar import Calendar
 
 from app.models.base import utcnow
 from app.services import catalog
@@ -160,3 +161,18 @@ def test_course_names_are_links_and_the_employer_choice_is_offered_once(client, 
     for code in answer_courses(html):
         assert f'id="course-{code}"' in html
     assert visible_text(html).count("My employer asked for a specific card") == 1
+
+
+def test_the_session_page_gives_price_place_policy_calendar_and_a_way_back(client, schedule, app):
+    session = schedule["HS-PEDS-FA-CPR"]
+    text = visible_text(client.get(f"/sessions/{session.id}").get_data(as_text=True))
+    html = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "← All classes" in text and "$95.00" in text and "Includes first aid" in text
+    assert "openstreetmap.org/search?query=Kids%20Corner" in html
+    assert f"at least {app.config.get('REFUND_CUTOFF_HOURS', 48)} hours before the start" in text
+    assert f'href="/sessions/{session.id}/calendar.ics"' in html
+    invite = client.get(f"/sessions/{session.id}/calendar.ics")
+    assert invite.status_code == 200 and invite.mimetype == "text/calendar"
+    event = Calendar.from_ical(invite.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == session.starts_at and str(event["location"]) == "Kids Corner"
+    assert client.get("/sessions/999999/calendar.ics").status_code == 404

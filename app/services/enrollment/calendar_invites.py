@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vCalAddress, vText
 from sqlalchemy.orm import Session
 
-from app.models import Enrollment, Notification
+from app.models import ClassSession, Enrollment, Notification
 from app.models.base import utcnow
 
 INVITE_KINDS = ("enrollment_confirmed", "waitlist_promoted")
@@ -28,14 +28,22 @@ def invite_attachments(session: Session, notification: Notification,
 
 def class_invite(enrollment: Enrollment, config: Mapping) -> bytes:
     """An iCalendar event for the enrollment's class, the same UID every time it is sent."""
-    class_session = enrollment.session
+    return _event_calendar(enrollment.session, f"enrollment-{enrollment.id}", config)
+
+
+def session_event(class_session: ClassSession, config: Mapping) -> bytes:
+    """The class as an iCalendar event anyone may add to a calendar (the session page's link)."""
+    return _event_calendar(class_session, f"session-{class_session.id}", config)
+
+
+def _event_calendar(class_session: ClassSession, uid: str, config: Mapping) -> bytes:
     host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "lifeline.local"
     calendar = Calendar()
     calendar.add("prodid", f"-//{config['CENTER_NAME']}//Lifeline//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"enrollment-{enrollment.id}@{host}")
+    event.add("uid", f"{uid}@{host}")
     event.add("dtstamp", utcnow().replace(microsecond=0))
     event.add("dtstart", class_session.starts_at.astimezone(UTC))
     event.add("dtend", class_session.ends_at.astimezone(UTC))
