@@ -12,6 +12,7 @@ from flask import Flask
 from app.center import center_zone
 from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
 from app.services.clock import local_moment
+from app.web.access import home_for
 
 LONG_DATE = "%A, %B %-d, %Y"
 CLOCK = "%-I:%M %p"
@@ -90,7 +91,7 @@ def register_template_helpers(app: Flask) -> None:
         days_left=days_left, level_label=level_label, topic_labels=topic_labels, money=money,
         revocation_label=revocation_label, state_label=lambda state: STATE_LABELS.get(state, state),
     )
-    app.jinja_env.globals.update(card_state=card_state)
+    app.jinja_env.globals.update(card_state=card_state, home_for=home_for)
 
     @app.context_processor
     def center_details():

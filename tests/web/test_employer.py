@@ -11,8 +11,8 @@ from app.extensions import db as _db
 from app.models import VerificationLog, WatchListEntry
 from app.services.certificates.codes import generate_code
 from tests import factories
-from tests.support.pages import badges, elements, with_class
 from tests.support.login import log_in
+from tests.support.pages import badges, elements, with_class
 
 
 def card(days_left: int, **fields):

@@ -6,9 +6,12 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import func, select
 
+from app.errors import error_response
 from app.models import Certificate, Enrollment, Notification
+from app.services.errors import Invalid
 from config import TestConfig
 from tests import factories
 from tests.support.pages import visible_text
@@ -192,3 +195,25 @@ def test_todays_classes_come_first_then_upcoming_then_recent(client, login, db):
     text = visible_text(client.get("/instructor").get_data(as_text=True))
     assert text.index("Today") < text.index(today.course.title) < text.index("Upcoming")
     assert text.index("Upcoming") < text.rindex(later.course.title) < text.index("Recent")
+
+
+def test_finalising_without_every_outcome_says_so_without_a_field_name(client, login, db,
+                                                                       todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    data = form_for(seats, ["passed", "passed", ""], finalise="1", confirmed="1")
+    response = client.post(f"/instructor/sessions/{class_session.id}", data=data)
+    text = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 422 and "Record an outcome for every learner" in text
+    assert "results:" not in text
+
+
+def test_an_error_page_shows_field_messages_without_their_names_and_links_home(app, db):
+    refusal = Invalid.field("results", "Record an outcome for every learner before finalising.")
+    with app.test_request_context("/instructor", headers={"Accept": "text/html"}):
+        login_user(factories.instructor())
+        page, status, _ = error_response(refusal.status, refusal.code, refusal.message,
+                                         refusal.fields)
+    text = visible_text(page)
+    assert status == 422 and "Record an outcome for every learner" in text
+    assert "results" not in text and "Back to your home page" in text

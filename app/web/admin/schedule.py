@@ -55,7 +55,7 @@ def new_session():
             db.session, current_user, course=course, instructor=instructor, starts_at=starts,
             ends_at=starts + timedelta(minutes=form.duration_minutes.data or course.duration_minutes),
             location=form.location.data.strip(), capacity=form.capacity.data or course.default_capacity,
-            weeks=form.weeks.data, zone_name=center_zone())
+            weeks=form.weeks.data, zone_name=center_zone(), now=utcnow())
     except Invalid as refusal:
         flash_refusal(refusal)
         return render_template("admin/session_new.html", form=form), 422
