@@ -13,6 +13,7 @@ from app.center import center_zone
 from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
 from app.services.clock import local_moment
 from app.web.access import home_for
+from app.web.audit_words import action_words, subject_words
 
 LONG_DATE = "%A, %B %-d, %Y"
 CLOCK = "%-I:%M %p"
@@ -89,7 +90,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         center_time=center_time, center_date=center_date, long_date=long_date,
         days_left=days_left, level_label=level_label, topic_labels=topic_labels, money=money,
-        revocation_label=revocation_label, state_label=lambda state: STATE_LABELS.get(state, state),
+        revocation_label=revocation_label, action_words=action_words,
+        subject_words=subject_words, state_label=lambda state: STATE_LABELS.get(state, state),
     )
     app.jinja_env.globals.update(card_state=card_state, home_for=home_for)
 
