@@ -21,7 +21,8 @@ def index():
     form = FinderForm(request.args)
     form.validate()  # a bad value is shown beside its field and otherwise ignored
     now, zone = utcnow(), center_zone()
-    held = finder.held_families(db.session, current_user.get_id() and current_user.id, now, zone)
+    holder_id = current_user.id if current_user.is_authenticated else None
+    held = finder.held_families(db.session, holder_id, now, zone)
     answer = finder.find_classes(db.session, now, query=_finder_query(form, held), per_page=50,
                                  zone_name=zone)
     return render_template("public/index.html", form=form, answer=answer,

@@ -139,12 +139,14 @@ def find_classes(session: Session, now: datetime, zone_name: str, query: FinderQ
     (renewals only for those who hold a current card of that family)."""
     requirement, title, why = requirement_for(query)
     audience = AUDIENCES.get(query.audience or "")
-    courses = [c for c in catalog.list_courses(session) if not c.instructor_course
-               and (not c.renewal or c.family in query.held_families)]
+    offered = [c for c in catalog.list_courses(session)
+               if not c.renewal or c.family in query.held_families]
+    courses = [c for c in offered if not c.instructor_course]
     if requirement is not None:
         courses = [c for c in courses if requirements.course_meets(c, requirement).meets]
     courses.sort(key=lambda c: fit_rank(c, requirement, bool(audience and audience.wants_first_aid)))
-    criteria = replace(query.sessions, course_ids=tuple(c.id for c in courses))
+    listed = courses if requirement is not None else offered
+    criteria = replace(query.sessions, course_ids=tuple(c.id for c in listed))
     upcoming, more = schedule.list_upcoming(session, now, criteria, zone_name, page, per_page)
     if requirement is not None:
         order = {course.id: index for index, course in enumerate(courses)}
