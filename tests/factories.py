@@ -15,6 +15,7 @@ from app.models import (
     ClassSession,
     Course,
     Enrollment,
+    InstructorAuthorisation,
     Organisation,
     User,
 )
@@ -88,6 +89,16 @@ def learner(**kwargs) -> User:
 
 def instructor(**kwargs) -> User:
     return UserFactory(roles=["instructor"], **kwargs)
+
+
+def authorised_instructor(*families: str, **kwargs) -> User:
+    """An instructor authorised for these course families for the next two years."""
+    user = instructor(**kwargs)
+    for family in families:
+        db.session.add(InstructorAuthorisation(instructor=user, family=family,
+                                               expires_on=center_today() + timedelta(days=730)))
+    db.session.commit()
+    return user
 
 
 def admin(**kwargs) -> User:

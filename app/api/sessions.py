@@ -98,7 +98,7 @@ def create_session():
     instructor = scheduling.instructor_by_email(db.session, body.text("instructor_email"))
     class_session = scheduling.schedule_session(
         db.session, current_api_user(), course=course, instructor=instructor,
-        zone_name=center_zone(), **session_values(body))
+        zone_name=center_zone(), now=utcnow(), **session_values(body))
     return sessions_json([class_session])[0], 201
 
 

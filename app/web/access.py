@@ -17,3 +17,13 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target:
         return default
     return target
+
+
+# A user with several roles lands on the home of the broadest one.
+ROLE_HOMES = (("admin", "/admin"), ("instructor", "/instructor"), ("employer", "/employer"),
+              ("learner", "/me"))
+
+
+def home_for(user) -> str:
+    """The page a user lands on after signing in: their role's home, else the catalog."""
+    return next((home for role, home in ROLE_HOMES if user.has_role(role)), "/")

@@ -16,7 +16,7 @@ from app.models.base import utcnow
 from app.security import account_mail_limit, password_hasher
 from app.services import accounts
 from app.services.errors import Invalid
-from app.web.access import safe_next
+from app.web.access import home_for, safe_next
 from app.web.sign_in import begin_session, end_session, has_remember_cookie
 
 bp = Blueprint("auth", __name__)
@@ -66,7 +66,7 @@ def login():
         return render_template("auth/login.html", form=form, problem=WRONG_CREDENTIALS), 401
     attempt.succeeded()
     begin_session(user, utcnow(), remember=bool(form.remember.data))
-    return redirect(safe_next(form.next.data, "/me" if user.has_role("learner") else "/"))
+    return redirect(safe_next(form.next.data, home_for(user)))
 
 
 @bp.post("/logout")
@@ -123,5 +123,5 @@ def change_password():
             begin_session(current_user._get_current_object(), utcnow(),
                           remember=has_remember_cookie())
             flash("Your password is changed; you are signed out everywhere else.", "success")
-            return redirect(url_for("learner.me") if current_user.has_role("learner") else "/")
+            return redirect(home_for(current_user))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.security import bulk_limit
 from app.services import verification
 from app.services.catalog import requirements
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound
 from app.services.verification import bulk_checks, watchlist
 
 bp = Blueprint("employer", __name__)
@@ -45,11 +45,11 @@ def _csv_download(text: str, filename: str) -> Response:
 @roles_required("employer")
 def dashboard():
     """The watch list, soonest expiry first, with the 30/60/90-day filters."""
-    within = _within_days()
+    within, today = _within_days(), center_today()
     lines = None
     if current_user.organisation_id is not None:
-        lines = watchlist.watch_list(db.session, current_user, center_today(), within)
-    return render_template("employer/dashboard.html", lines=lines, within=within,
+        lines = watchlist.watch_list(db.session, current_user, today, within)
+    return render_template("employer/dashboard.html", lines=lines, within=within, today=today,
                            windows=watchlist.EXPIRY_WINDOWS, watch_form=WatchForm(),
                            organisation=current_user.organisation)
 
@@ -81,6 +81,25 @@ def save_to_watch_list():
         flash(f"{result.code}: {result.message}",
               "success" if result.outcome == "saved" else "error")
     return redirect(url_for("employer.dashboard"))
+
+
+@bp.get("/employer/watch-list/<int:entry_id>/remove")
+@roles_required("employer")
+def confirm_removal(entry_id: int):
+    """The step before removing: whose card leaves the list, and what is lost."""
+    lines = watchlist.watch_list(db.session, current_user, center_today(), None) \
+        if current_user.organisation_id is not None else []
+    line = next((line for line in lines if line.entry_id == entry_id), None)
+    if line is None:
+        raise NotFound("No such watch-list entry.")
+    return render_template(
+        "confirm.html", title=f"Remove {line.employee_name} from your watch list?",
+        consequences=[f"{line.employee_name}'s {line.current.course_title} card "
+                      f"({line.certificate.code}) leaves the list: you no longer see when it "
+                      "expires, and saving it again needs its code."],
+        action=url_for("employer.remove_from_watch_list", entry_id=entry_id),
+        confirm_label="Remove from the watch list", back=url_for("employer.dashboard"),
+        back_label="Keep watching")
 
 
 @bp.post("/employer/watch-list/<int:entry_id>/remove")
@@ -129,4 +148,4 @@ def run_checks():
     if request.form.get("download"):
         return _csv_download(bulk_checks.results_csv(checked), "verification-results.csv")
     return render_template("employer/results.html", checked=checked, form=form, preset=preset,
-                           source=bulk_checks.codes_csv(rows))
+                           source=bulk_checks.codes_csv(rows), today=today, checked_at=utcnow())

@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.services import certificates
 from app.services.clock import local_date
 from app.services.errors import Conflict, Invalid, NotFound, NotStarted
+from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
@@ -74,6 +75,8 @@ def record_outcomes(class_id: int):
     if not form.validate():
         flash("Please correct the marked fields.", "error")
         return render_roster(roster, form, 422)
+    if form.finalise.data and not confirmed():
+        return confirm_finalise(roster, form)
     try:
         codes = certificates.record_outcomes(db.session, current_user, class_id, form.results(),
                                              bool(form.finalise.data), utcnow(),
@@ -86,6 +89,29 @@ def record_outcomes(class_id: int):
     flash(f"{done}. {len(codes)} certificate{'s' if len(codes) != 1 else ''} issued for this "
           "class.", "success")
     return redirect(url_for("instructor.roster_page", class_id=class_id))
+
+
+def confirm_finalise(roster, form: RosterForm):
+    """The step before finalising: what it will issue and lock, with the typed outcomes kept."""
+    names = {e.id: e.learner.full_name for e in roster.enrollments}
+    outcomes = {result.enrollment_id: result.outcome for result in form.results()}
+    passes = [names[i] for i, outcome in outcomes.items()
+              if outcome == "passed" and i in names and i not in roster.certificates]
+    others = [f"{names[i]} ({outcome.replace('_', '-')})" for i, outcome in outcomes.items()
+              if outcome != "passed" and i in names]
+    missing = [name for i, name in names.items() if i not in outcomes]
+    consequences = [
+        f"It will issue {len(passes)} new certificate{'s' if len(passes) != 1 else ''}"
+        + (f", to {', '.join(passes)}, and e-mail their wallet cards." if passes else "."),
+        *([f"No certificate for {', '.join(others)}."] if others else []),
+        *([f"Still without an outcome: {', '.join(missing)} (every learner needs one first)."]
+          if missing else []),
+        "The roster is then locked: only an admin can correct an outcome, and it is audited.",
+    ]
+    return ask_to_confirm(
+        f"Finalise the roster of {roster.class_session.course.title}?", consequences,
+        "Finalise and issue", url_for("instructor.roster_page", class_id=roster.class_session.id),
+        "Back to the roster (nothing saved)")
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")

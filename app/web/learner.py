@@ -8,7 +8,7 @@ from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm, ReminderSettingsForm
 from app.models.base import utcnow
-from app.services import accounts
+from app.services import accounts, schedule
 from app.services.clock import local_date
 from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
@@ -31,7 +31,7 @@ def me():
                     for c in accounts.certificates_of(db.session, current_user)]
     return render_template(
         "learner/me.html", upcoming=upcoming, past=past[::-1], certificates=certificates,
-        positions=enrollment_service.waitlist_positions(db.session, upcoming), now=now,
+        positions=enrollment_service.waitlist_positions(db.session, upcoming), now=now, today=today,
         button=ButtonForm(),
         settings=ReminderSettingsForm(reminders=not current_user.reminders_opt_out))
 
@@ -73,6 +73,21 @@ def enroll(class_id: int):
 def enroll_page(class_id: int):
     """Where sign-in sends a visitor who pressed Enroll: back to the class to press it again."""
     return redirect(url_for("public.session_page", class_id=class_id))
+
+
+@bp.get("/enrollments/<int:enrollment_id>/cancel")
+@roles_required("learner")
+def confirm_cancel(enrollment_id: int):
+    """The step before cancelling: what happens to the seat (or the waitlist place)."""
+    enrollment = next((e for e in enrollment_service.enrollments_of(db.session, current_user)
+                       if e.id == enrollment_id and e.status in ("enrolled", "waitlisted")), None)
+    if enrollment is None:
+        raise NotFound("You have no place with this id to cancel.")
+    class_session = enrollment.session
+    waiting = schedule.waitlist_lengths(db.session, [class_session.id]).get(class_session.id, 0)
+    return render_template(
+        "learner/confirm_cancel.html", enrollment=enrollment, class_session=class_session,
+        waiting=waiting, position=enrollment_service.waitlist_position(db.session, enrollment))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/cancel")

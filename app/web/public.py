@@ -1,6 +1,6 @@
 """Public pages: the catalog, the "which class do I need?" finder and one session's page."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
 from app.center import center_zone
@@ -9,6 +9,7 @@ from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
 from app.services import catalog, schedule
 from app.services.catalog import finder
+from app.services.enrollment import calendar_invites
 from app.services.enrollment import seats as enrollment_service
 
 bp = Blueprint("public", __name__)
@@ -19,20 +20,23 @@ def index():
     """The finder, the upcoming classes it selects, and the catalog."""
     form = FinderForm(request.args)
     form.validate()  # a bad value is shown beside its field and otherwise ignored
-    answer = finder.find_classes(db.session, utcnow(), query=_finder_query(form), per_page=50,
-                                 zone_name=center_zone())
+    now, zone = utcnow(), center_zone()
+    holder_id = current_user.id if current_user.is_authenticated else None
+    held = finder.held_families(db.session, holder_id, now, zone)
+    answer = finder.find_classes(db.session, now, query=_finder_query(form, held), per_page=50,
+                                 zone_name=zone)
     return render_template("public/index.html", form=form, answer=answer,
                            courses=catalog.list_courses(db.session), upcoming=answer.sessions,
                            waitlist_lengths=answer.waitlist_lengths)
 
 
-def _finder_query(form: FinderForm) -> finder.FinderQuery:
+def _finder_query(form: FinderForm, held: frozenset[str]) -> finder.FinderQuery:
     def chosen(name: str):
         field = form[name]
         return None if field.errors or not field.data else field.data
 
     return finder.FinderQuery(
-        audience=chosen("who"), preset=chosen("preset"), level=chosen("level"),
+        audience=chosen("who"), preset=chosen("preset"), level=chosen("level"), held_families=held,
         topics=(chosen("topic"),) if chosen("topic") else (),
         sessions=schedule.SessionFilter(
             level=chosen("level"), topic=chosen("topic"), guideline=chosen("guideline"),
@@ -54,3 +58,13 @@ def session_page(class_id: int):
         "public/session.html", class_session=class_session, mine=mine, position=position,
         waitlist_length=waiting, button=ButtonForm(),
         closed=enrollment_service.closed_reason(class_session, utcnow()))
+
+
+@bp.get("/sessions/<int:class_id>/calendar.ics")
+def session_calendar(class_id: int):
+    """The class as a calendar event (the session page's "Add to calendar")."""
+    enrollment_service.require_id(class_id, "No class session has this id.")
+    class_session = schedule.get_session(db.session, class_id)
+    return Response(calendar_invites.session_event(class_session, current_app.config),
+                    mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="class.ics"'})

@@ -1,4 +1,7 @@
-"""Jinja filters and globals shared by every page and e-mail."""
+"""Jinja filters and globals shared by every page and e-mail.
+
+Pages show one date style, the center's long date ("Monday, December 7, 2026"); ISO dates are
+only for CSV files and the API (docs/design.md)."""
 
 from __future__ import annotations
 
@@ -11,14 +14,66 @@ from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
 from app.services import credentials
 from app.services.certificates.cards import verify_url
 from app.services.clock import local_moment
+from app.web.access import home_for
+from app.web.audit_words import action_words, subject_words
+
+LONG_DATE = "%A, %B %-d, %Y"
+CLOCK = "%-I:%M %p"
 
 
-def center_time(moment: datetime | None, pattern: str = "%a %b %-d, %Y, %-I:%M %p") -> str:
-    """A UTC moment shown in the center's time zone."""
+def center_time(moment: datetime | None, pattern: str = f"{LONG_DATE}, {CLOCK}") -> str:
+    """A UTC moment shown in the center's time zone (long date and clock time, with the zone)."""
     if moment is None:
         return ""
     local = local_moment(moment, center_zone())
     return local.strftime(pattern) + " " + local.tzname()
+
+
+def center_date(moment: datetime | None) -> str:
+    """The center's long date of a UTC moment, without the time."""
+    if moment is None:
+        return ""
+    return local_moment(moment, center_zone()).strftime(LONG_DATE)
+
+
+def long_date(day: date | str | None) -> str:
+    """A calendar date (or its ISO text, as the public record holds it) as the long date."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return day.strftime(LONG_DATE)
+
+
+def days_left(day: date | str, today: date) -> str:
+    """'61 days left', 'expires today', 'expired 3 days ago' for an expiry date."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    left = (day - today).days
+    if left == 0:
+        return "expires today"
+    if left > 0:
+        return f"{left} day{'s' if left != 1 else ''} left"
+    return f"expired {-left} day{'s' if left != -1 else ''} ago"
+
+
+# A valid card this close to its expiry date is shown as expiring (the watch list's first window).
+EXPIRING_SOON_DAYS = 30
+STATE_LABELS = {"valid": "Valid", "expiring": "Expiring", "expired": "Expired",
+                "revoked": "Revoked", "replaced": "Replaced"}
+
+
+def card_state(status: str, expires_on: date | str, today: date,
+               revocation_category: str | None = None) -> str:
+    """The badge a certificate shows: valid, expiring, expired, revoked, or replaced (a reissue
+    revoked the old code: it is not a withdrawal and must not read as one)."""
+    if status == "revoked":
+        return "replaced" if revocation_category == "replaced" else "revoked"
+    if status == "valid":
+        if isinstance(expires_on, str):
+            expires_on = date.fromisoformat(expires_on)
+        return "expiring" if (expires_on - today).days <= EXPIRING_SOON_DAYS else "valid"
+    return status
 
 
 def level_label(level: str) -> str:
@@ -46,9 +101,12 @@ def add_to_linkedin_url(record: dict) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["add_to_linkedin_url"] = add_to_linkedin_url
     app.jinja_env.filters.update(
-        center_time=center_time, level_label=level_label, topic_labels=topic_labels, money=money,
-        revocation_label=revocation_label,
+        center_time=center_time, center_date=center_date, long_date=long_date,
+        days_left=days_left, level_label=level_label, topic_labels=topic_labels, money=money,
+        revocation_label=revocation_label, action_words=action_words,
+        subject_words=subject_words, state_label=lambda state: STATE_LABELS.get(state, state),
     )
+    app.jinja_env.globals.update(card_state=card_state, home_for=home_for)
 
     @app.context_processor
     def center_details():

@@ -10,6 +10,7 @@ from app.center import center_today
 from app.credential_issuer import credential_issuer, status_list_cache
 from app.extensions import db
 from app.forms.credentials import CredentialForm
+from app.forms.employer import WatchForm
 from app.forms.verify import CodeForm, RequirementForm
 from app.models.base import utcnow
 from app.security import public_lookup_limit
@@ -60,14 +61,24 @@ def _answer(code: str, channel: str):
         current_user.id if current_user.is_authenticated else None,
         request.remote_addr, current_app.config["SECRET_KEY"],
     )
+    now = utcnow()
     try:
         answer = verification.verify_code(db.session, code, requirement, today=today,
-                                          now=utcnow(), channel=channel, caller=caller)
+                                          now=now, channel=channel, caller=caller)
     except (MistypedCode, NotFound) as error:
         form = CodeForm(data={"code": code})
         return render_template("verify/lookup.html", form=form, problem=error), error.status
     return render_template("verify/record.html", answer=answer, record=answer.record,
-                           check_form=check_form, checked=requirement is not None, today=today)
+                           check_form=check_form, checked=requirement is not None, today=today,
+                           checked_at=now, watch_form=_watch_form())
+
+
+def _watch_form() -> WatchForm | None:
+    """The add-to-watch-list form, for an employer whose account has a watch list."""
+    if current_user.is_authenticated and current_user.has_role("employer") \
+            and current_user.organisation_id is not None:
+        return WatchForm()
+    return None
 
 
 @bp.post("/verify/credential")

@@ -76,7 +76,7 @@ def session_body(**overrides):
 
 def test_admin_schedules_a_session_that_then_appears_in_the_listing(client, db, api_token):
     catalog.load_catalog(db.session, STANDARD_COURSES)
-    factories.instructor(email="ivy@example.test", full_name="Ivy Instructor")
+    factories.authorised_instructor("bls", email="ivy@example.test", full_name="Ivy Instructor")
     headers = api_token(factories.admin())
     created = client.post("/api/v1/sessions", json=session_body(), headers=headers)
     assert created.status_code == 201, created.get_json()

@@ -116,12 +116,16 @@ def record_todays_outcomes(page: Page) -> dict[str, str]:
     """As the instructor: today's class, outcomes for all three, finalised; answers name → code."""
     sign_in(page, INSTRUCTOR)
     page.get_by_role("link", name="Teaching").click()
-    today = page.get_by_role("region", name="Today and recent")
-    today.get_by_role("link", name=re.compile(f"^Roster for {re.escape(HEARTSAVER)}")).first.click()
+    today = page.get_by_role("region", name="Today", exact=True)
+    today.get_by_role("link", name=HEARTSAVER, exact=True).first.click()
     expect(page.get_by_role("heading", name=HEARTSAVER)).to_be_visible()
     for name, outcome in TODAYS_OUTCOMES.items():
         page.get_by_label(f"Outcome for {name}").select_option(label=outcome)
     page.get_by_role("button", name="Save and finalise").click()
+    # The confirmation step says what finalising will issue before anything is saved.
+    expect(page.get_by_text("It will issue 2 new certificates, to Marcus Brown, Aisha Johnson")
+           ).to_be_visible()
+    page.get_by_role("button", name="Finalise and issue").click()
     expect(page.get_by_text("Outcomes saved and the roster finalised. 2 certificates issued")).to_be_visible()
     expect(page.get_by_text("outcomes are locked")).to_be_visible()
     codes = {}
@@ -195,7 +199,10 @@ def test_waitlisted_learner_gets_the_seat_when_the_holder_cancels(page, new_page
     expect(waiting.get_by_text("you're number 1 on the waitlist")).to_be_visible()
     expect(my_classes_row(waiting, BLS)).to_contain_text("Waitlist, number 1")
 
-    my_classes_row(holder, BLS).get_by_role("button", name=re.compile(f"^Cancel {BLS}")).click()
+    my_classes_row(holder, BLS).get_by_role("link", name=re.compile(f"^Cancel {BLS}")).click()
+    expect(holder.get_by_text("is full. Your seat goes at once to the next person on the waitlist")
+           ).to_be_visible()
+    holder.get_by_role("button", name="Cancel my seat").click()
     expect(holder.get_by_text(f"Cancelled your place in {BLS}")).to_be_visible()
     expect(my_classes_row(holder, BLS)).to_have_count(0)
 
@@ -217,11 +224,11 @@ def test_learner_downloads_the_wallet_card(page, todays_codes, live_server):
     sign_in(page, "marcus.brown@lifeline.test")
     expect(page).to_have_url(re.compile("/me$"))
     certificates = page.get_by_role("region", name="My certificates")
-    row = certificates.get_by_role("row").filter(has_text=todays_codes["Marcus Brown"])
+    row = certificates.get_by_role("listitem").filter(has_text=todays_codes["Marcus Brown"])
     expect(row).to_contain_text("Valid")
     # The card is served inline and headless chromium would only show it in its viewer: fetch
     # the link's target with the browser's own cookies, as "Save link as…" does.
-    link = row.get_by_role("link", name=f"Wallet card (PDF) for {HEARTSAVER}")
+    link = row.get_by_role("link", name=f"Download the wallet card (PDF) for {HEARTSAVER}")
     card = page.request.get(link.get_attribute("href"), timeout=10_000)
     assert card.ok and card.headers["content-type"] == "application/pdf"
     pdf = card.body()
@@ -235,12 +242,12 @@ def test_learner_downloads_the_wallet_card(page, todays_codes, live_server):
 def test_employer_opens_the_qr_url_sees_valid_and_why_heartsaver_is_not_bls(page, todays_codes):
     sign_in(page, EMPLOYER)
     page.goto(STATE.get("qr_url") or f"/verify/{todays_codes['Marcus Brown']}")
-    expect(page.get_by_role("status").filter(has_text="VALID")).to_have_text("VALID")
+    expect(page.get_by_role("status").filter(has_text="Valid card")).to_contain_text("days left")
     expect(page.get_by_role("heading", name="Marcus Brown")).to_be_visible()
     page.get_by_label("Requirement", exact=True).select_option(label="BLS (healthcare provider CPR)")
     page.get_by_role("button", name="Check").click()
     answer = page.get_by_role("status").filter(has_text="does not meet")
-    expect(answer).to_contain_text("No — does not meet")
+    expect(answer).to_contain_text("Valid card — does not meet BLS")
     expect(answer.get_by_role("listitem").filter(has_text="Level")).to_contain_text(
         "Healthcare Provider (BLS)")
 
@@ -277,13 +284,13 @@ def test_sign_in_enroll_and_verify_work_without_javascript(new_page):
     page.goto("/verify")
     page.get_by_label("Certificate code").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("status").filter(has_text="VALID")).to_have_text("VALID")
+    expect(page.get_by_role("status").filter(has_text="Valid card")).to_contain_text("days left")
     expect(page.get_by_role("heading", name="Jordan Rivera")).to_be_visible()
 
     page.goto("/verify")
     page.get_by_label("Certificate code").fill(code[:-1] + ("A" if code[-1] != "A" else "B"))
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("alert")).to_contain_text("MISTYPED")
+    expect(page.get_by_role("alert")).to_contain_text("Mistyped code")
 
 
 def test_finder_and_registration_work_without_javascript(new_page):

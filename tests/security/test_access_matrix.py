@@ -55,6 +55,7 @@ TEACHER = roles("instructor", "admin", other_instructor=403)  # the session's in
 EXPECTED: dict[str, Policy] = {
     # public pages
     "static": public(), "public.index": public(), "public.session_page": public(),
+    "public.session_calendar": public(),
     "learner.enroll_page": public(), "verify.lookup": public(), "verify.show": public(),
     "auth.login": public(), "auth.register": public(), "auth.forgot_password": public(),
     "auth.reset_password": public(), "auth.logout": public(),
@@ -65,6 +66,7 @@ EXPECTED: dict[str, Policy] = {
     "learner.me": roles("learner"), "learner.reminder_settings": roles("learner"),
     "learner.enroll": roles("learner"),
     "learner.cancel": roles("learner", other_learner=404),
+    "learner.confirm_cancel": roles("learner", other_learner=404),
     # instructor
     "instructor.index": roles("instructor", "admin"),
     "instructor.roster_page": TEACHER, "instructor.record_outcomes": TEACHER,
@@ -74,6 +76,7 @@ EXPECTED: dict[str, Policy] = {
     "employer.run_checks": roles("employer"), "employer.save_to_watch_list": roles("employer"),
     "employer.watch_list_csv": roles("employer"),
     "employer.remove_from_watch_list": roles("employer"),
+    "employer.confirm_removal": roles("employer"),
     # API: anyone
     "api.health": public(), "api.openapi_document": public(), "api.list_courses": public(),
     "api.list_sessions": public(), "api.show_session": public(),

@@ -45,12 +45,27 @@ def test_an_authorisation_lapsing_before_the_class_day_refuses_it(db):
         schedule(db, instructor, course, days_ahead=20)
 
 
-def test_no_record_is_allowed_but_flagged(db):
-    course = factories.CourseFactory(family="first_aid")
-    instructor = factories.instructor()
-    class_session = schedule(db, instructor, course)
-    flags = authorisations.schedule_flags(db.session, [class_session], ZONE)
-    assert flags[class_session.id].status == "no_record"
+def test_no_record_refuses_scheduling_and_an_older_session_is_flagged(db):
+    course = factories.CourseFactory(family="first_aid", title="Adult First Aid")
+    instructor = factories.instructor(full_name="Una Known")
+    with pytest.raises(Invalid) as refused:
+        schedule(db, instructor, course)
+    assert refused.value.fields["instructor_email"] == [
+        "Una Known is not authorised to teach Adult First Aid: no authorisation is on record."]
+    older = factories.ClassSessionFactory(course=course, instructor=instructor)
+    flags = authorisations.schedule_flags(db.session, [older], ZONE)
+    assert flags[older.id].status == "no_record"
+
+
+def test_a_class_in_the_past_is_refused(db):
+    course = factories.CourseFactory(family="bls")
+    instructor = factories.authorised_instructor("bls")
+    starts = utcnow().replace(microsecond=0) - timedelta(days=1)
+    with pytest.raises(Invalid) as refused:
+        sessions.schedule_session(db.session, None, course=course, instructor=instructor,
+                                  starts_at=starts, ends_at=starts + timedelta(hours=3),
+                                  location="Room 1", capacity=6, zone_name=ZONE, now=utcnow())
+    assert "in the past" in refused.value.fields["starts_at"][0]
 
 
 def test_a_current_authorisation_is_not_flagged(db):

@@ -168,7 +168,7 @@ def test_transfer_refuses_a_learner_already_in_the_target(db):
 
 def test_weekly_series_keeps_the_local_time_across_a_clock_change(db, app):
     course = factories.CourseFactory()
-    instructor = factories.instructor()
+    instructor = factories.authorised_instructor(course.family)
     zone = app.config["CENTER_TIMEZONE"]
     starts = utcnow().replace(year=utcnow().year + 1, month=10, day=20, hour=14, minute=0,
                               second=0, microsecond=0)

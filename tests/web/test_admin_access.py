@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.services import notifications
+from app.services.enrollment import seats
 from tests import factories
 
 
@@ -44,12 +46,16 @@ def test_visitors_are_sent_to_sign_in(app, client):
 def test_every_admin_page_renders_for_an_admin(app, db, login):
     course = factories.CourseFactory()
     class_session = factories.ClassSessionFactory(course=course)
-    factories.EnrollmentFactory(session=class_session)
+    seat = factories.EnrollmentFactory(session=class_session)
+    message = notifications.enqueue(db.session, kind="enrollment_confirmed", recipient=seat.learner,
+                                    event_key=f"enrollment_confirmed:{seat.id}",
+                                    context=seats.mail_context(seat), subject=("enrollment", seat.id))
+    db.session.commit()
     certificate = factories.CertificateFactory(course=course)
     user = factories.instructor()
     client = login(factories.admin())
     ids = {"course_id": course.id, "class_id": class_session.id,
-           "certificate_id": certificate.id, "user_id": user.id}
+           "certificate_id": certificate.id, "user_id": user.id, "notification_id": message.id}
     for rule in admin_rules(app):
         if "GET" not in rule.methods:
             continue

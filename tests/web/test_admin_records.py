@@ -33,26 +33,36 @@ def test_certificate_page_shows_history_and_verifications(db, login):
                                        outcome="valid", channel="web"))
     db.session.commit()
     page = login(factories.admin()).get(f"/admin/certificates/{certificate.id}").data
-    assert b"ECARD-77" in page and b"3 times" in page and b"VALID" in page
+    assert b"ECARD-77" in page and b"3 times" in page and b'class="badge badge-valid"' in page
 
 
 def test_revoke_and_reissue_from_the_certificate_page(db, login):
     certificate = factories.CertificateFactory(holder_name="Jon Smtih")
     client = login(factories.admin())
+    step = client.post(f"/admin/certificates/{certificate.id}/reissue",
+                       data={"holder_name": "Jon Smith"})
+    assert step.status_code == 200 and b"Reissue certificate" in step.data
+    assert "A new code is issued to “Jon Smith”".encode() in step.data and b"Replaced by" in step.data
+    assert db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id)) is None
     reissued = client.post(f"/admin/certificates/{certificate.id}/reissue",
-                           data={"holder_name": "Jon Smith"})
+                           data={"holder_name": "Jon Smith", "confirmed": "1"})
     assert reissued.status_code == 302
     replacement = db.session.scalar(select(Certificate).where(Certificate.replaces_id == certificate.id))
     assert replacement.holder_name == "Jon Smith"
     page = client.get(f"/admin/certificates/{replacement.id}").data
     assert b"Reissue history" in page and certificate.code.encode() in page
-    revoked = client.post(f"/admin/certificates/{replacement.id}/revoke", data={"reason": "Cheated"})
+    step = client.post(f"/admin/certificates/{replacement.id}/revoke", data={"reason": "Cheated"})
+    assert step.status_code == 200 and b"will no longer count" in step.data
+    assert db.session.get(Certificate, replacement.id).revoked_at is None
+    revoked = client.post(f"/admin/certificates/{replacement.id}/revoke",
+                          data={"reason": "Cheated", "confirmed": "1"})
     assert revoked.status_code == 302
     db.session.expire_all()
     assert db.session.get(Certificate, replacement.id).revoked_reason == "Cheated"
     page = client.get(f"/admin/certificates/{replacement.id}").data
-    assert b"REVOKED" in page and b"Cheated" in page
-    again = client.post(f"/admin/certificates/{replacement.id}/revoke", data={"reason": "Twice"})
+    assert b'class="badge badge-revoked"' in page and b"Cheated" in page
+    again = client.post(f"/admin/certificates/{replacement.id}/revoke",
+                        data={"reason": "Twice", "confirmed": "1"})
     assert again.status_code == 302
     assert b"already revoked" in client.get(f"/admin/certificates/{replacement.id}").data
 

@@ -5,7 +5,8 @@ The import keeps its upload in the database: the web tier writes nothing to disk
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from app.models.base import utcnow
 from app.services.records import importing
 from app.services.verification.lookup import find_by_code
 from tests import factories
+from tests.support.pages import visible_text
 
 HEADER = ",".join(importing.COLUMNS) + "\n"
 
@@ -252,3 +254,25 @@ def test_a_preview_made_on_one_web_node_is_confirmed_on_another(app_factory, tmp
         assert find_by_code(_db.session, "OLD-1").holder_name == "Ann Lee"
         _db.session.remove()
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_fill_rate_bars_are_as_long_as_the_rates_they_are_labelled_with(admin_client, db):
+    for month, capacity in ((3, 18), (4, 3)):  # 1 of 18 seats (5.6 %), 1 of 3 (33.3 %)
+        starts = datetime(2026, month, 10, 15, tzinfo=UTC)
+        class_session = factories.ClassSessionFactory(starts_at=starts, capacity=capacity)
+        factories.EnrollmentFactory(session=class_session)
+    html = admin_client.get("/admin/records/reports?first=2026-03&last=2026-04").get_data(
+        as_text=True)
+    chart = html[:html.index("Fill rate per month, all courses</figcaption>")]
+    widths = [float(w) for w in re.findall(r'<rect x="150" y="[\d.]+" width="([\d.]+)"', chart)]
+    assert "5.6% full · 1 of 18 seats" in chart and "33.3% full · 1 of 3 seats" in chart
+    assert widths[-2] < widths[-1] and widths[-1] / widths[-2] == pytest.approx(33.3 / 5.6, rel=0.02)
+
+
+def test_a_bad_export_value_is_a_message_on_the_records_page(admin_client):
+    response = admin_client.get("/admin/records/export.csv?expiring_within=-3")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "<h1>Records</h1>" in page and 'aria-label="Staff"' in page
+    text = visible_text(page)
+    assert "Give a whole number of days, 0 or more" in text and "expiring_within" not in text

@@ -52,7 +52,7 @@ def test_a_course_code_that_exists_is_refused_on_the_page(db, login):
 
 def test_admin_schedules_a_weekly_series_of_three(db, login):
     course = factories.CourseFactory()
-    instructor = factories.instructor()
+    instructor = factories.authorised_instructor(course.family)
     starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=5)
     response = login(factories.admin()).post("/admin/sessions/new", data={
         "course": course.id, "instructor": instructor.id, "starts_at": local_text(starts),
@@ -83,9 +83,29 @@ def test_lapsed_authorisation_is_refused_on_the_page_with_the_reason(db, login):
 
 
 def test_an_instructor_without_a_record_is_flagged_on_the_schedule(db, login):
-    factories.ClassSessionFactory(course=factories.CourseFactory(family="first_aid"))
+    factories.ClassSessionFactory(course=factories.CourseFactory(family="first_aid",
+                                                                 title="Adult First Aid"))
     page = login(factories.admin()).get("/admin/sessions")
-    assert b"no authorisation on record for the first_aid family" in page.data
+    assert b"is not authorised to teach Adult First Aid: no authorisation is on record" in page.data
+
+
+def test_an_unauthorised_instructor_or_a_past_date_is_refused_before_saving(db, login):
+    course = factories.CourseFactory(family="pediatric_first_aid_cpr",
+                                     title="AHA Heartsaver Pediatric First Aid CPR AED")
+    client = login(factories.admin())
+    starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=5)
+    unauthorised = client.post("/admin/sessions/new", data={
+        "course": course.id, "instructor": factories.instructor(full_name="Una Known").id,
+        "starts_at": local_text(starts), "location": "Room 3", "weeks": "1"})
+    page = unauthorised.get_data(as_text=True)
+    assert unauthorised.status_code == 422
+    assert "Una Known is not authorised to teach AHA Heartsaver Pediatric First Aid CPR AED" in page
+    assert "pediatric_first_aid_cpr" not in page and "instructor_email" not in page
+    past = client.post("/admin/sessions/new", data={
+        "course": course.id, "instructor": factories.authorised_instructor(course.family).id,
+        "starts_at": "2020-03-02T09:00", "location": "Room 3", "weeks": "1"})
+    assert past.status_code == 422 and "in the past" in past.get_data(as_text=True)
+    assert db.session.scalars(select(ClassSession)).all() == []
 
 
 def change_form(class_session, **overrides):

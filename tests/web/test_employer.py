@@ -12,6 +12,7 @@ from app.models import VerificationLog, WatchListEntry
 from app.services.certificates.codes import generate_code
 from tests import factories
 from tests.support.login import log_in
+from tests.support.pages import badges, elements, with_class
 
 
 def card(days_left: int, **fields):
@@ -48,8 +49,16 @@ def test_uploaded_csv_of_ten_codes_is_answered_as_a_table(client, login, db):
     page = text_of(response)
     assert response.status_code == 200
     assert "Results for 10 codes" in page
-    assert page.count(">VALID<") == 5 and page.count(">EXPIRED<") == 1
-    assert ">REVOKED<" in page and ">NOT FOUND<" in page and ">MISTYPED<" in page
+    summary = with_class(page, "stats")[0].text
+    for figure in ("4 Valid", "1 Expiring", "1 Expired", "1 Revoked", "2 Not found",
+                   "1 Mistyped", "5 meet the requirement", "5 do not"):
+        assert figure in summary
+    status_cells = [e.text for e in elements(page) if e.attrs.get("data-label") == "Status"]
+    assert [cell.split(" ")[0] for cell in status_cells] == [
+        "Valid", "Expiring", "Valid", "Valid", "Valid", "Expired", "Revoked", "Not", "Mistyped",
+        "Not"]
+    assert status_cells[1] == "Expiring 20 days left"
+    assert ("expiring", "Expiring") in badges(page) and ("expired", "Expired") in badges(page)
     assert "Name differs: you gave “Wrong Person”" in page
     assert "Checked against: <strong>BLS (healthcare provider CPR)</strong>" in page
     assert db.session.query(VerificationLog).filter_by(channel="bulk").count() == 10
@@ -80,7 +89,7 @@ def test_pasted_list_against_a_requirement_gives_reasons(client, login):
                                                      "requirement": "bls"})
     page = text_of(response)
     assert "Level is Lay Rescuer; this requirement needs Healthcare Provider (BLS)." in page
-    assert ">No<" in page
+    assert ("expiring", "Does not meet") in badges(page)  # a valid card that falls short: amber
 
 
 def test_bad_bulk_input_is_a_form_message_not_an_error(client, login):
@@ -155,8 +164,26 @@ def test_removing_an_entry(client, login, db):
     login(factories.employer())
     client.post("/employer/watch-list", data={"code": card(40).code, "employee_name": "Fay"})
     entry = db.session.query(WatchListEntry).one()
+    dashboard = text_of(client.get("/employer"))
+    assert f'href="/employer/watch-list/{entry.id}/remove"' in dashboard  # the step, not a post
+    assert f'action="/employer/watch-list/{entry.id}/remove"' not in dashboard
+    step = client.get(f"/employer/watch-list/{entry.id}/remove")
+    assert step.status_code == 200 and "Remove Fay from your watch list?" in text_of(step)
+    assert "you no longer see when it expires" in text_of(step)
+    assert db.session.query(WatchListEntry).count() == 1
     client.post(f"/employer/watch-list/{entry.id}/remove")
     assert db.session.query(WatchListEntry).count() == 0
+    assert client.get(f"/employer/watch-list/{entry.id}/remove").status_code == 404
+
+
+def test_an_employer_adds_a_verified_card_to_the_watch_list_from_the_verify_page(
+        client, login, db):
+    login(factories.employer())
+    verified = card(200)
+    page = text_of(client.get(f"/verify/{verified.code}"))
+    assert "Add to your watch list" in page
+    client.post("/employer/watch-list", data={"code": verified.code, "employee_name": "Gus"})
+    assert db.session.query(WatchListEntry).one().certificate_id == verified.id
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -195,7 +222,7 @@ def test_a_renewed_card_is_shown_without_its_code(client, login):
                    issued_on=factories.center_today() - timedelta(days=1))
     page = text_of(client.get("/employer"))
     assert "Renewed — a newer card of the same kind" in page
-    assert renewal.expires_on.isoformat() in page and renewal.code not in page
+    assert renewal.expires_on.strftime("%A, %B %-d, %Y") in page and renewal.code not in page
     assert "Gus" not in text_of(client.get("/employer?within=30"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from icalendar import Calendar
 
 from app.models.base import utcnow
 from app.services import catalog
@@ -12,6 +13,7 @@ from app.services.catalog import finder
 from app.services.catalog.standard import STANDARD_COURSES
 from app.services.schedule import sessions as scheduling
 from tests import factories
+from tests.support.pages import elements, visible_text
 
 
 @pytest.fixture
@@ -115,3 +117,62 @@ def test_session_page_says_why_enrolling_is_not_possible(client, login):
 def test_unknown_session_page_is_404(client):
     assert client.get("/sessions/999999").status_code == 404
     assert client.get("/sessions/abc").status_code == 404
+
+
+def answer_courses(html: str) -> list[str]:
+    return [e.attrs["href"].removeprefix("#course-") for e in elements(html)
+            if e.tag == "a" and e.attrs.get("href", "").startswith("#course-")]
+
+
+@pytest.mark.parametrize("who", ["teacher", "coach", "workplace"])
+def test_the_lay_rescuer_class_with_first_aid_is_recommended_above_bls(client, schedule, who):
+    html = client.get(f"/?who={who}").get_data(as_text=True)
+    codes = answer_courses(html)
+    assert codes[0] in ("HS-PEDS-FA-CPR", "ARC-FA-CPR-AED")
+    assert codes.index("HS-PEDS-FA-CPR") < codes.index("BLS-HCP")
+    assert "BLS-HCP-R" not in codes  # a renewal, and nobody here holds a card
+    rows = [e.text for e in elements(html) if e.tag == "th" and e.attrs.get("scope") == "row"]
+    assert rows[0].startswith("AHA Heartsaver Pediatric") and "Best fit" in rows[0]
+    assert "Includes first aid" in rows[0] and "Includes first aid" not in rows[-1]
+    [ordered] = [e.text for e in elements(html) if e.tag == "ol" and "recommended" in e.classes]
+    assert ordered.count("Recommended") == 1
+    assert ordered.index("Recommended") < ordered.index("BLS")
+
+
+def test_renewals_are_offered_only_to_holders_of_a_current_card(client, db, schedule, login):
+    renewal = factories.ClassSessionFactory(
+        course=catalog.course_by_code(db.session, "BLS-HCP-R"), location="Renewal Room",
+        starts_at=utcnow().replace(microsecond=0) + timedelta(days=6))
+    assert "Renewal Room" not in client.get("/?who=nurse").get_data(as_text=True)
+    newcomer = factories.learner()
+    login(newcomer)
+    assert "Renewal Room" not in client.get("/?who=nurse").get_data(as_text=True)
+    holder = factories.learner()
+    factories.CertificateFactory(holder=holder, course=renewal.course,
+                                 expires_on=factories.center_today() + timedelta(days=20))
+    login(holder)
+    html = client.get("/?who=nurse").get_data(as_text=True)
+    assert "Renewal Room" in html and "BLS-HCP-R" in answer_courses(html)
+    assert answer_courses(html).index("BLS-HCP") < answer_courses(html).index("BLS-HCP-R")
+
+
+def test_course_names_are_links_and_the_employer_choice_is_offered_once(client, schedule):
+    html = client.get("/?who=nurse").get_data(as_text=True)
+    for code in answer_courses(html):
+        assert f'id="course-{code}"' in html
+    assert visible_text(html).count("My employer asked for a specific card") == 1
+
+
+def test_the_session_page_gives_price_place_policy_calendar_and_a_way_back(client, schedule, app):
+    session = schedule["HS-PEDS-FA-CPR"]
+    text = visible_text(client.get(f"/sessions/{session.id}").get_data(as_text=True))
+    html = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "← All classes" in text and "$95.00" in text and "Includes first aid" in text
+    assert "openstreetmap.org/search?query=Kids%20Corner" in html
+    assert f"at least {app.config.get('REFUND_CUTOFF_HOURS', 48)} hours before the start" in text
+    assert f'href="/sessions/{session.id}/calendar.ics"' in html
+    invite = client.get(f"/sessions/{session.id}/calendar.ics")
+    assert invite.status_code == 200 and invite.mimetype == "text/calendar"
+    event = Calendar.from_ical(invite.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == session.starts_at and str(event["location"]) == "Kids Corner"
+    assert client.get("/sessions/999999/calendar.ics").status_code == 404

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+from flask_login import login_user
 from sqlalchemy import func, select
 
+from app.errors import error_response
 from app.models import Certificate, Enrollment, Notification
+from app.services.errors import Invalid
+from config import TestConfig
 from tests import factories
+from tests.support.pages import visible_text
 
 
 def form_for(seats, outcomes, **extra) -> dict:
@@ -43,9 +51,16 @@ def test_marking_two_passed_and_a_no_show_and_finalising_issues_two_certificates
     login(class_session.instructor)
     roster = client.get(f"/instructor/sessions/{class_session.id}").get_data(as_text=True)
     assert all(e.learner.email in roster for e in seats)
+    data = form_for(seats, ["passed", "passed", "no_show"], finalise="Save and finalise")
+    step = client.post(f"/instructor/sessions/{class_session.id}", data=data)
+    text = visible_text(step.get_data(as_text=True))
+    names = [e.learner.full_name for e in seats]
+    assert step.status_code == 200 and "Finalise the roster of" in text
+    assert f"It will issue 2 new certificates, to {names[0]}, {names[1]}," in text
+    assert f"No certificate for {names[2]} (no-show)." in text and "locked" in text
+    assert certificates(db) == 0 and class_session.finalised_at is None  # nothing done yet
     response = client.post(f"/instructor/sessions/{class_session.id}",
-                           data=form_for(seats, ["passed", "passed", "no_show"],
-                                         finalise="Save and finalise"))
+                           data={**data, "confirmed": "1"})
     assert response.status_code == 302
     assert certificates(db) == 2
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
@@ -71,7 +86,7 @@ def test_changing_a_finalised_outcome_is_refused_on_the_page(client, login, db, 
     class_session, seats = todays_class
     login(class_session.instructor)
     url = f"/instructor/sessions/{class_session.id}"
-    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1"))
+    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1", confirmed="1"))
     response = client.post(url, data=form_for(seats, ["passed", "passed", "no_show"], save="1"))
     assert response.status_code == 409
     assert "finalised" in response.get_data(as_text=True)
@@ -161,7 +176,7 @@ def test_an_admin_corrects_a_finalised_outcome_on_the_page(client, login, db, to
     class_session, seats = todays_class
     url = f"/instructor/sessions/{class_session.id}"
     login(class_session.instructor)
-    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1"))
+    client.post(url, data=form_for(seats, ["passed", "failed", "no_show"], finalise="1", confirmed="1"))
     login(factories.admin())
     assert "you may still correct them" in client.get(url).get_data(as_text=True)
     response = client.post(url, data=form_for(seats, ["passed", "passed", "no_show"], save="1"))
@@ -169,3 +184,36 @@ def test_an_admin_corrects_a_finalised_outcome_on_the_page(client, login, db, to
     db.session.expire_all()
     assert db.session.get(Enrollment, seats[1].id).status == "passed"
     assert certificates(db) == 2
+
+
+def test_todays_classes_come_first_then_upcoming_then_recent(client, login, db):
+    zone = ZoneInfo(TestConfig.CENTER_TIMEZONE)
+    noon = datetime.combine(factories.center_today(), time(12), zone).astimezone(ZoneInfo("UTC"))
+    today = factories.ClassSessionFactory(starts_at=noon)
+    later = factories.ClassSessionFactory(instructor=today.instructor)
+    login(today.instructor)
+    text = visible_text(client.get("/instructor").get_data(as_text=True))
+    assert text.index("Today") < text.index(today.course.title) < text.index("Upcoming")
+    assert text.index("Upcoming") < text.rindex(later.course.title) < text.index("Recent")
+
+
+def test_finalising_without_every_outcome_says_so_without_a_field_name(client, login, db,
+                                                                       todays_class):
+    class_session, seats = todays_class
+    login(class_session.instructor)
+    data = form_for(seats, ["passed", "passed", ""], finalise="1", confirmed="1")
+    response = client.post(f"/instructor/sessions/{class_session.id}", data=data)
+    text = visible_text(response.get_data(as_text=True))
+    assert response.status_code == 422 and "Record an outcome for every learner" in text
+    assert "results:" not in text
+
+
+def test_an_error_page_shows_field_messages_without_their_names_and_links_home(app, db):
+    refusal = Invalid.field("results", "Record an outcome for every learner before finalising.")
+    with app.test_request_context("/instructor", headers={"Accept": "text/html"}):
+        login_user(factories.instructor())
+        page, status, _ = error_response(refusal.status, refusal.code, refusal.message,
+                                         refusal.fields)
+    text = visible_text(page)
+    assert status == 422 and "Record an outcome for every learner" in text
+    assert "results" not in text and "Back to your home page" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from app.services.catalog.standard import STANDARD_COURSES
 from app.services.enrollment import calendar_invites
 from app.services.notifications import mail
 from tests import factories
+from tests.support.pages import visible_text, with_class
 
 
 def notifications(db, kind):
@@ -61,6 +64,29 @@ def test_full_session_waitlists_and_a_cancellation_promotes_the_first(client, db
     statuses = {e.learner_id: e.status for e in db.session.scalars(select(Enrollment))}
     assert statuses == {holder.learner_id: "cancelled", first.id: "enrolled",
                         second.id: "waitlisted"}
+
+
+def test_cancelling_a_seat_in_a_full_class_asks_first_and_says_it_goes_to_the_waitlist(
+        client, db, login):
+    class_session = factories.ClassSessionFactory(capacity=1)
+    holder = factories.EnrollmentFactory(session=class_session)
+    waiting = factories.EnrollmentFactory(session=class_session, status="waitlisted")
+    login(holder.learner)
+    me = client.get("/me").get_data(as_text=True)
+    assert f'href="/enrollments/{holder.id}/cancel"' in me  # a link to the step, not a post
+    assert f'action="/enrollments/{holder.id}/cancel"' not in me
+    step = client.get(f"/enrollments/{holder.id}/cancel")
+    text = visible_text(step.get_data(as_text=True))
+    assert step.status_code == 200 and "Cancel your seat in" in text
+    assert "is full. Your seat goes at once to the next person on the waitlist (1 waiting)" in text
+    assert "Keep my place" in text and "This cannot be undone." in text
+    db.session.expire_all()
+    assert db.session.get(Enrollment, holder.id).status == "enrolled"  # showing it changes nothing
+    assert f'action="/enrollments/{holder.id}/cancel"' in step.get_data(as_text=True)
+    login(waiting.learner)
+    text = visible_text(client.get(f"/enrollments/{waiting.id}/cancel").get_data(as_text=True))
+    assert "You are number 1 on the waitlist" in text and "end of the list" in text
+    assert client.get(f"/enrollments/{holder.id}/cancel").status_code == 404  # not theirs
 
 
 def test_refusals_come_back_as_a_message_on_the_session_page(client, db, login):
@@ -135,3 +161,21 @@ def test_garbage_input_on_learner_and_account_pages_never_gives_a_500(client, db
     for path in ("/sessions/0", "/?who=%ff&date_from=9999-99-99&level=" + "z" * 999,
                  "/reset-password/" + "a" * 3000, "/me"):
         assert client.get(path).status_code < 500, path
+
+
+def test_my_page_shows_my_name_and_each_certificate_as_a_labelled_card(client, db, login):
+    learner = factories.learner(full_name="Rosa Parks")
+    today = factories.center_today()
+    soon = factories.CertificateFactory(holder=learner, expires_on=today + timedelta(days=12))
+    later = factories.CertificateFactory(holder=learner, expires_on=today + timedelta(days=61))
+    login(learner)
+    page = client.get("/me").get_data(as_text=True)
+    assert "<h1>Rosa Parks</h1>" in page and "Signed in as Rosa Parks" in visible_text(page)
+    cards = [card.text for card in with_class(page, "card")]
+    [soon_card] = [text for text in cards if soon.code in text]
+    [later_card] = [text for text in cards if later.code in text]
+    assert "Expiring 12 days left" in soon_card and "Valid 61 days left" in later_card
+    for label in ("Code", "Issued", "Valid through", "Wallet card (PDF)"):
+        assert label in later_card
+    assert later.expires_on.strftime("%A, %B %-d, %Y") in later_card
+    assert later.expires_on.isoformat() not in visible_text(page)

@@ -9,6 +9,7 @@ from app.models import VerificationLog
 from app.models.base import utcnow
 from app.services.certificates.codes import generate_code
 from tests import factories
+from tests.support.pages import badges, banner, visible_text
 
 
 def one_changed(code: str) -> str:
@@ -34,9 +35,11 @@ def test_qr_link_shows_a_valid_banner_and_what_an_employer_needs(client, db):
     response = client.get(f"/verify/{card.code}")
     assert response.status_code == 200
     page = text_of(response)
-    assert 'class="banner banner-valid"' in page and ">VALID<" in page
+    verdict = banner(page)
+    assert "banner-ok" in verdict.classes and verdict.text.startswith("Valid card")
+    assert "400 days left" in verdict.text and "Checked at " in verdict.text
     for shown in ("Dana Reyes", card.course_title, "Healthcare Provider (BLS)", "AHA, ECC",
-                  card.issued_on.isoformat(), card.expires_on.isoformat(),
+                  card.issued_on.strftime("%A, %B %-d, %Y"), card.expires_on.strftime("%B %-d, %Y"),
                   "Lifeline Training Center", "Ivy Stone", card.code):
         assert shown in page
     assert "dana.reyes@example.test" not in page
@@ -49,17 +52,44 @@ def test_expired_card_shows_expired(client):
     card = factories.CertificateFactory(issued_on=factories.center_today() - timedelta(days=800),
                                         expires_on=factories.center_today() - timedelta(days=3))
     page = text_of(client.get(f"/verify/{card.code}"))
-    assert "banner-expired" in page and ">EXPIRED<" in page
+    assert "banner-danger" in banner(page).classes
+    assert banner(page).text.startswith("Expired card") and "expired 3 days ago" in page
+    assert ("expired", "Expired") in badges(page)
 
 
-def test_revoked_card_shows_the_category_and_the_replacement(client, db):
+def test_a_card_expiring_today_or_soon_is_shown_as_expiring_in_amber(client):
+    today = factories.center_today()
+    for days, words in ((0, "expires today"), (5, "5 days left"), (30, "30 days left")):
+        card = factories.CertificateFactory(expires_on=today + timedelta(days=days))
+        page = text_of(client.get(f"/verify/{card.code}"))
+        assert "banner-warn" in banner(page).classes and words in banner(page).text
+        assert ("expiring", "Expiring") in badges(page)
+    later = factories.CertificateFactory(expires_on=today + timedelta(days=61))
+    page = text_of(client.get(f"/verify/{later.code}"))
+    assert "banner-ok" in banner(page).classes and "61 days left" in banner(page).text
+    assert ("valid", "Valid") in badges(page)
+
+
+def test_a_reissued_cards_old_code_reads_replaced_by_the_new_code_not_revoked(client, db):
     old = factories.CertificateFactory(revoked_at=utcnow(), revoked_reason="Name misspelt",
                                        revocation_category="replaced")
     new = factories.CertificateFactory(holder=old.holder, course=old.course, replaces=old)
     page = text_of(client.get(f"/verify/{old.code}"))
-    assert "banner-revoked" in page and ">REVOKED<" in page
-    assert "Revoked as:</strong> replaced" in page and "Name misspelt" not in page
+    verdict = banner(page)
+    assert "banner-neutral" in verdict.classes and "banner-danger" not in verdict.classes
+    assert verdict.text.startswith("Replaced card") and f"Replaced by {new.code}" in verdict.text
+    assert "revoked" not in visible_text(page).lower() and "Name misspelt" not in page
+    assert ("replaced", "Replaced") in badges(page)
     assert f'href="/verify/{new.code}"' in page
+
+
+def test_a_withdrawn_card_reads_revoked_in_red(client, db):
+    card = factories.CertificateFactory(revoked_at=utcnow(), revoked_reason="Cheated",
+                                        revocation_category="withdrawn")
+    page = text_of(client.get(f"/verify/{card.code}"))
+    assert "banner-danger" in banner(page).classes
+    assert banner(page).text.startswith("Revoked card") and "as withdrawn" in banner(page).text
+    assert ("revoked", "Revoked") in badges(page) and "Cheated" not in page
 
 
 def test_awarding_bodys_card_id_is_labelled_as_its_own(client):
@@ -85,7 +115,7 @@ def test_form_answers_on_the_page_and_logs_the_web_channel(client, db):
     assert "Certificate code" in text_of(client.get("/verify"))
     typed = card.code.lower().replace("-", " ")
     response = client.get("/verify", query_string={"code": typed})
-    assert response.status_code == 200 and ">VALID<" in text_of(response)
+    assert response.status_code == 200 and banner(text_of(response)).text.startswith("Valid card")
     assert db.session.query(VerificationLog).one().channel == "web"
     assert client.get("/verify", query_string={"code": "x" * 101}).status_code == 422
 
@@ -95,12 +125,22 @@ def test_heartsaver_checked_against_bls_does_not_meet_with_reasons(client):
     response = client.get(f"/verify/{card.code}", query_string={"preset": "bls"})
     page = text_of(response)
     assert response.status_code == 200
-    assert "No — does not meet BLS (healthcare provider CPR)" in page
-    assert "Level is Lay Rescuer; this requirement needs Healthcare Provider (BLS)." in page
-    assert "Missing topics: child CPR, infant CPR." in page
-    workplace = text_of(client.get(f"/verify/{card.code}",
-                                   query_string={"preset": "workplace_cpr_aed"}))
-    assert "Yes — meets Workplace CPR and AED" in workplace
+    verdict = banner(page)  # the verdict is the banner, not a VALID banner above it
+    assert verdict.text.startswith("Valid card — does not meet BLS (healthcare provider CPR)")
+    assert "banner-warn" in verdict.classes and "banner-ok" not in verdict.classes
+    assert "Level is Lay Rescuer; this requirement needs Healthcare Provider (BLS)." in verdict.text
+    assert "Missing topics: child CPR, infant CPR." in verdict.text
+    workplace = banner(text_of(client.get(f"/verify/{card.code}",
+                                          query_string={"preset": "workplace_cpr_aed"})))
+    assert workplace.text.startswith("Valid card — meets Workplace CPR and AED")
+    assert "banner-ok" in workplace.classes
+
+
+def test_an_expired_card_that_fails_a_requirement_is_a_red_verdict(client):
+    card = heartsaver_card(expires_on=factories.center_today() - timedelta(days=1))
+    verdict = banner(text_of(client.get(f"/verify/{card.code}", query_string={"preset": "bls"})))
+    assert verdict.text.startswith("Expired card — does not meet BLS")
+    assert "banner-danger" in verdict.classes
 
 
 def test_custom_requirement_with_a_date(client):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ClassSession, Course
+from app.models import Certificate, ClassSession, Course
 from app.services import catalog, schedule
 from app.services.catalog import requirements
 from app.services.catalog.requirements import PRESETS, Requirement
+from app.services.clock import local_date
 
 BLS_WHY = (
     "BLS is CPR at the healthcare-provider level: adult, child and infant CPR with an AED, "
@@ -45,6 +47,7 @@ class Audience:
     label: str
     preset: str | None
     why: str
+    wants_first_aid: bool = False  # their employers mostly ask for first aid with the CPR
 
 
 AUDIENCES: dict[str, Audience] = {a.key: a for a in (
@@ -54,12 +57,15 @@ AUDIENCES: dict[str, Audience] = {a.key: a for a in (
     Audience("dentist", "I work in dentistry", "bls", BLS_WHY),
     Audience("healthcare_student", "I am a nursing, medical or other health-science student",
              "bls", BLS_WHY),
-    Audience("teacher", "I am a teacher or school staff", "pediatric_cpr", PEDIATRIC_WHY),
-    Audience("coach", "I am a coach or fitness instructor", "pediatric_cpr", PEDIATRIC_WHY),
-    Audience("daycare", "I work in daycare or childcare", "pediatric_cpr", PEDIATRIC_WHY),
-    Audience("camp", "I work at a camp", "pediatric_cpr", PEDIATRIC_WHY),
+    Audience("teacher", "I am a teacher or school staff", "pediatric_cpr", PEDIATRIC_WHY,
+             wants_first_aid=True),
+    Audience("coach", "I am a coach or fitness instructor", "pediatric_cpr", PEDIATRIC_WHY,
+             wants_first_aid=True),
+    Audience("daycare", "I work in daycare or childcare", "pediatric_cpr", PEDIATRIC_WHY,
+             wants_first_aid=True),
+    Audience("camp", "I work at a camp", "pediatric_cpr", PEDIATRIC_WHY, wants_first_aid=True),
     Audience("workplace", "I am my workplace's first responder", "workplace_cpr_aed",
-             WORKPLACE_WHY),
+             WORKPLACE_WHY, wants_first_aid=True),
     Audience("employer_card", "My employer asked for a specific card", None, EMPLOYER_WHY),
 )}
 
@@ -73,6 +79,8 @@ class FinderQuery:
     level: str | None = None
     topics: tuple[str, ...] = ()
     sessions: schedule.SessionFilter = field(default_factory=schedule.SessionFilter)
+    # Course families in which the learner holds a current card: only they see renewals.
+    held_families: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -80,8 +88,8 @@ class FinderAnswer:
     requirement: Requirement | None
     title: str | None
     why: str | None
-    courses: list[Course]
-    sessions: list[ClassSession]
+    courses: list[Course]  # best fit first; the first is the recommended one
+    sessions: list[ClassSession]  # sessions of the best-fitting courses first, then by date
     waitlist_lengths: dict[int, int]
     more: bool
 
@@ -104,15 +112,44 @@ def requirement_for(query: FinderQuery) -> tuple[Requirement | None, str | None,
     return None, None, why
 
 
+def held_families(session: Session, holder_id: int | None, now: datetime,
+                  zone_name: str) -> frozenset[str]:
+    """The course families in which the holder has a current, unrevoked certificate."""
+    if holder_id is None:
+        return frozenset()
+    today = local_date(now, zone_name)
+    return frozenset(session.scalars(select(Certificate.course_family).where(
+        Certificate.holder_id == holder_id, Certificate.revoked_at.is_(None),
+        Certificate.expires_on >= today).distinct()))
+
+
+def fit_rank(course: Course, requirement: Requirement | None, wants_first_aid: bool) -> tuple:
+    """How well a course fits: the requirement's own level before a higher one (a Heartsaver
+    class for a teacher, not BLS), first aid for those who usually need it, fewer extra
+    topics, a first course before a renewal, then the cheaper."""
+    above = requirement is not None and course.level != requirement.level
+    lacks_first_aid = wants_first_aid and "first_aid" not in course.topics
+    extra = len(set(course.topics) - set(requirement.topics)) if requirement is not None else 0
+    return (above, lacks_first_aid, extra, course.renewal, course.price_cents, course.title)
+
+
 def find_classes(session: Session, now: datetime, zone_name: str, query: FinderQuery,
                  page: int = 1, per_page: int = 20) -> FinderAnswer:
-    """Courses meeting the learner's requirement and their upcoming sessions, soonest first."""
+    """Courses meeting the learner's requirement, best fit first, and their upcoming sessions
+    (renewals only for those who hold a current card of that family)."""
     requirement, title, why = requirement_for(query)
-    courses = [c for c in catalog.list_courses(session) if not c.instructor_course]
-    criteria = query.sessions
+    audience = AUDIENCES.get(query.audience or "")
+    offered = [c for c in catalog.list_courses(session)
+               if not c.renewal or c.family in query.held_families]
+    courses = [c for c in offered if not c.instructor_course]
     if requirement is not None:
         courses = [c for c in courses if requirements.course_meets(c, requirement).meets]
-        criteria = replace(criteria, course_ids=tuple(c.id for c in courses))
+    courses.sort(key=lambda c: fit_rank(c, requirement, bool(audience and audience.wants_first_aid)))
+    listed = courses if requirement is not None else offered
+    criteria = replace(query.sessions, course_ids=tuple(c.id for c in listed))
     upcoming, more = schedule.list_upcoming(session, now, criteria, zone_name, page, per_page)
+    if requirement is not None:
+        order = {course.id: index for index, course in enumerate(courses)}
+        upcoming.sort(key=lambda s: (order.get(s.course_id, len(order)), s.starts_at))
     lengths = schedule.waitlist_lengths(session, [s.id for s in upcoming])
     return FinderAnswer(requirement, title, why, courses, upcoming, lengths, more)

@@ -112,6 +112,24 @@ def class_invite(enrollment: Enrollment, config: Mapping, *, method: str = "REQU
     return calendar.to_ical()
 
 
+def session_event(class_session: ClassSession, config: Mapping) -> bytes:
+    """The class as an event anyone may add to a calendar (the session page's link)."""
+    base_url = config["PUBLIC_BASE_URL"]
+    event = Event()
+    event.add("uid", f"session-{class_session.id}@{_host(config)}")
+    event.add("dtstamp", utcnow().replace(microsecond=0))
+    event.add("dtstart", class_session.starts_at.astimezone(UTC))
+    event.add("dtend", class_session.ends_at.astimezone(UTC))
+    event.add("summary", f"{class_session.course.title} ({config['CENTER_NAME']})")
+    event.add("location", class_session.location)
+    event.add("description", f"Instructor: {class_session.instructor.full_name}. "
+                             f"Details: {base_url}/sessions/{class_session.id}")
+    event.add("url", f"{base_url}/sessions/{class_session.id}")
+    calendar = _calendar(config, "PUBLISH")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
 def feed_token(instructor_id: int, secret_key: str) -> str:
     """The signed, non-expiring token of an instructor's calendar feed URL."""
     return URLSafeSerializer(secret_key, salt=FEED_SALT).dumps({"i": instructor_id})

@@ -247,6 +247,10 @@ def mail_context(enrollment: Enrollment) -> dict:
         "ends_at": class_session.ends_at.isoformat(),
         "location": class_session.location,
         "instructor_name": class_session.instructor.full_name,
+        "price_cents": course.price_cents,
+        # Fields another part of the schema may add; the mail shows them when present.
+        "what_to_bring": getattr(course, "what_to_bring", None) or None,
+        "arrival_notes": getattr(class_session, "arrival_notes", None) or None,
     }
 
 

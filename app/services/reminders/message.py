@@ -10,22 +10,30 @@ from sqlalchemy.orm import Session
 
 from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
+from app.models.vocab import guidelines_to_mask
 from app.services.catalog.requirements import covers_sql
 from app.services.clock import local_date, local_moment
+
+# The awarding bodies whose cards renew only with a class of the same body.
+AWARDING_BODIES = guidelines_to_mask(["AHA", "ARC"])
 
 
 def upcoming_renewals(session: Session, certificate: Certificate, now: datetime,
                       limit: int = 3) -> list[ClassSession]:
-    """Open upcoming sessions of an active, non-instructor course of the family that renews it."""
+    """Open upcoming sessions with a free seat, of an active, non-instructor course of the
+    family and awarding body (AHA or Red Cross) that renews it: renewal courses first."""
+    body = certificate.guidelines_mask & AWARDING_BODIES
+    same_body = Course.guidelines_mask.op("&")(body) != 0 if body else true()
     return list(session.scalars(
         select(ClassSession).join(Course, Course.id == ClassSession.course_id)
         .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
                ClassSession.enrollment_closes_at > now,
+               ClassSession.seats_taken < ClassSession.capacity, same_body,
                Course.family == certificate.course_family, Course.active == true(),
                Course.instructor_course == false(),
                covers_sql(Course.level, Course.topics_mask, certificate.level,
                           certificate.topics_mask))
-        .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)
+        .order_by(Course.renewal.desc(), ClassSession.starts_at, ClassSession.id).limit(limit)
     ).unique())
 
 
@@ -38,7 +46,7 @@ def mail_context(session: Session, notification: Notification, config: Mapping) 
     sessions = [
         {"title": class_session.course.title,
          "starts": local_moment(class_session.starts_at, config["CENTER_TIMEZONE"])
-         .strftime("%a %b %-d, %Y, %-I:%M %p %Z"),
+         .strftime("%A, %B %-d, %Y, %-I:%M %p %Z"),
          "location": class_session.location, "seats_left": class_session.seats_left,
          "url": f"{config['PUBLIC_BASE_URL']}/sessions/{class_session.id}"}
         for class_session in upcoming_renewals(session, certificate, now)

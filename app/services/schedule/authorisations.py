@@ -33,27 +33,36 @@ def authorisation_for(session: Session, instructor: User, family: str) -> Instru
         InstructorAuthorisation.family == family))
 
 
-def check_assignment(session: Session, instructor: User, family: str, day: date) -> AssignmentCheck:
-    """Whether the instructor's authorisation for the family covers the day."""
+def _long(day: date) -> str:
+    return day.strftime("%B %-d, %Y")
+
+
+def check_assignment(session: Session, instructor: User, family: str, day: date,
+                     course_title: str | None = None) -> AssignmentCheck:
+    """Whether the instructor's authorisation for the family covers the day; the message names
+    the course in plain words when its title is given."""
     record = authorisation_for(session, instructor, family)
+    teaching = course_title or f"{family.replace('_', ' ')} courses"
     if record is None:
-        return AssignmentCheck("no_record", f"{instructor.full_name} has no authorisation on "
-                                            f"record for the {family} family.")
+        return AssignmentCheck("no_record", f"{instructor.full_name} is not authorised to teach "
+                                            f"{teaching}: no authorisation is on record.")
     if record.expires_on < day:
-        return AssignmentCheck("lapsed", f"{instructor.full_name}'s authorisation for the {family} "
-                                         f"family lapsed on {record.expires_on.isoformat()}, "
-                                         f"before this class on {day.isoformat()}.")
-    return AssignmentCheck("current", f"Authorised for {family} until {record.expires_on.isoformat()}.")
+        return AssignmentCheck("lapsed", f"{instructor.full_name}'s authorisation to teach "
+                                         f"{teaching} lapsed on {_long(record.expires_on)}, "
+                                         f"before this class on {_long(day)}.")
+    return AssignmentCheck("current", f"Authorised to teach {teaching} until "
+                                      f"{_long(record.expires_on)}.")
 
 
-def require_not_lapsed(session: Session, instructor: User, course: Course, starts_at: datetime,
-                       *, zone_name: str) -> None:
-    """Refuse (422 invalid) an instructor whose authorisation for the course family has lapsed
-    by the class day (in the center's zone); no record at all is allowed (the schedule page
-    flags it)."""
+def require_authorised(session: Session, instructor: User, course: Course, starts_at: datetime,
+                       *, zone_name: str, newly_assigned: bool = True) -> None:
+    """Refuse (422 invalid), before anything is saved, an instructor newly put on a class
+    without an authorisation for its course family, or one whose authorisation has lapsed by
+    the class day (in the center's zone). Moving a class its instructor already has checks the
+    lapse only: sessions made before authorisations were recorded stay movable (and flagged)."""
     verdict = check_assignment(session, instructor, course.family,
-                               local_date(starts_at, zone_name))
-    if verdict.status == "lapsed":
+                               local_date(starts_at, zone_name), course.title)
+    if verdict.status == "lapsed" or (verdict.status == "no_record" and newly_assigned):
         raise Invalid.field("instructor_email", verdict.message)
 
 
@@ -63,7 +72,8 @@ def schedule_flags(session: Session, class_sessions: list[ClassSession], zone_na
     flags = {}
     for class_session in class_sessions:
         verdict = check_assignment(session, class_session.instructor, class_session.course.family,
-                                   local_date(class_session.starts_at, zone_name))
+                                   local_date(class_session.starts_at, zone_name),
+                                   class_session.course.title)
         if verdict.status != "current":
             flags[class_session.id] = verdict
     return flags

@@ -27,21 +27,23 @@ MAX_SERIES = 26
 @one_transaction
 def schedule_weekly_series(session: Session, actor: User, *, course: Course, instructor: User,
                            starts_at: datetime, ends_at: datetime, location: str, capacity: int,
-                           weeks: int, zone_name: str) -> list[ClassSession]:
+                           weeks: int, zone_name: str,
+                           now: datetime | None = None) -> list[ClassSession]:
     """Schedule `weeks` sessions a week apart, at the same local time (across DST changes).
     Every date is checked before any is created, so a refusal schedules nothing."""
     if not 1 <= weeks <= MAX_SERIES:
         raise Invalid.field("weeks", f"A series holds 1 to {MAX_SERIES} sessions.")
+    scheduling.refuse_past(starts_at, now)
     zone = ZoneInfo(zone_name)
     local_start, local_end = local_moment(starts_at, zone_name), local_moment(ends_at, zone_name)
     times = [((local_start + timedelta(weeks=n)).replace(tzinfo=zone).astimezone(starts_at.tzinfo),
               (local_end + timedelta(weeks=n)).replace(tzinfo=zone).astimezone(ends_at.tzinfo))
              for n in range(weeks)]
     for start, _ in times:
-        authorisations.require_not_lapsed(session, instructor, course, start, zone_name=zone_name)
+        authorisations.require_authorised(session, instructor, course, start, zone_name=zone_name)
     return [scheduling.schedule_session(session, actor, course=course, instructor=instructor,
                                         starts_at=start, ends_at=end, location=location,
-                                        capacity=capacity, zone_name=zone_name)
+                                        capacity=capacity, zone_name=zone_name, now=now)
             for start, end in times]
 
 
@@ -97,9 +99,10 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
         return class_session
     instructor = wanted.get("instructor", class_session.instructor)
     if {"instructor", "starts_at"} & set(wanted):
-        authorisations.require_not_lapsed(session, instructor, class_session.course,
+        authorisations.require_authorised(session, instructor, class_session.course,
                                           wanted.get("starts_at", class_session.starts_at),
-                                          zone_name=zone_name)
+                                          zone_name=zone_name,
+                                          newly_assigned="instructor" in wanted)
     before = _describe(class_session, zone_name)
     _apply_times(class_session, wanted)
     for name in ("capacity", "instructor", "location", "arrival_notes"):

@@ -91,12 +91,22 @@ def instructor_by_email(session: Session, email: str) -> User:
     return user
 
 
+def refuse_past(starts_at: datetime, now: datetime | None) -> None:
+    """A class is scheduled for later, never for a time already gone (a typo such as 2020)."""
+    if now is not None and starts_at < now:
+        raise Invalid.field("starts_at", "This start is in the past: a class must start later "
+                                         "than now.")
+
+
 @one_transaction
 def schedule_session(session: Session, actor: User | None, *, course: Course, instructor: User,
                      starts_at: datetime, ends_at: datetime, location: str, capacity: int,
-                     zone_name: str, enrollment_closes_at: datetime | None = None) -> ClassSession:
-    """Put a class on the schedule; the cut-off defaults to the start."""
+                     zone_name: str, enrollment_closes_at: datetime | None = None,
+                     now: datetime | None = None) -> ClassSession:
+    """Put a class on the schedule; the cut-off defaults to the start. Given `now`, a class
+    starting before it is refused."""
     one_line("location", location)
+    refuse_past(starts_at, now)
     if ends_at <= starts_at:
         raise Invalid.field("ends_at", "The class must end after it starts.")
     closes_at = enrollment_closes_at or starts_at
@@ -104,7 +114,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
         raise Invalid.field("enrollment_closes_at", "Enrollment must close by the start.")
     if not course.active:
         raise Invalid.field("course", "This course is no longer offered.")
-    authorisations.require_not_lapsed(session, instructor, course, starts_at, zone_name=zone_name)
+    authorisations.require_authorised(session, instructor, course, starts_at, zone_name=zone_name)
     class_session = ClassSession(
         course=course, instructor=instructor, starts_at=starts_at, ends_at=ends_at,
         location=location, capacity=capacity, seats_taken=0, enrollment_closes_at=closes_at,

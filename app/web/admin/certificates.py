@@ -10,11 +10,13 @@ from app.forms.admin import CertificateSearchForm, ReissueForm, RevokeForm
 from app.forms.instructor import ExternalCardForm
 from app.models import Certificate
 from app.models.base import utcnow
+from app.models.vocab import revocation_label
 from app.services.certificates import changes
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.records import search as records_search
 from app.web.admin import bp
 from app.web.admin.common import other_arguments, page_number, submitted
+from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.refusals import flash_outcome
 from app.web.sign_in import recent_password_required
 
@@ -40,8 +42,10 @@ def certificates():
 @bp.get("/certificates/<int:certificate_id>")
 @roles_required("admin")
 def certificate_page(certificate_id: int):
-    record = records_search.certificate_record(db.session, certificate_id, center_today())
+    today = center_today()
+    record = records_search.certificate_record(db.session, certificate_id, today)
     return render_template("admin/certificate.html", record=record, revoke_form=RevokeForm(),
+                           today=today,
                            reissue_form=ReissueForm(data={"holder_name": record.certificate.holder_name}),
                            card_form=ExternalCardForm(data={
                                "issuer": record.certificate.external_issuer or "",
@@ -65,6 +69,14 @@ def back_to(certificate_id: int):
 def revoke(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = RevokeForm()
+    if submitted(form) and not confirmed():
+        return ask_to_confirm(
+            f"Revoke certificate {certificate.code}?",
+            [f"{certificate.holder_name}'s {certificate.course_title} certificate will no longer "
+             "count: verification answers “revoked” (as "
+             f"{revocation_label(form.category.data)}) and the holder is e-mailed.",
+             "The record is kept; a revocation cannot be withdrawn."],
+            "Revoke the certificate", url_for("admin.certificate_page", certificate_id=certificate_id))
     if submitted(form):
         flash_outcome(lambda: changes.revoke_certificate(db.session, current_user, certificate,
                                                          form.reason.data, utcnow(),
@@ -80,6 +92,13 @@ def revoke(certificate_id: int):
 def reissue(certificate_id: int):
     certificate = get_certificate(certificate_id)
     form = ReissueForm()
+    if submitted(form) and not confirmed():
+        return ask_to_confirm(
+            f"Reissue certificate {certificate.code}?",
+            [f"A new code is issued to “{form.holder_name.data}” with the same course and dates.",
+             f"{certificate.code} then reads “Replaced by” the new code when verified, and no "
+             "longer counts on its own."],
+            "Reissue the certificate", url_for("admin.certificate_page", certificate_id=certificate_id))
     replacement = submitted(form) and flash_outcome(
         lambda: changes.reissue_certificate(db.session, current_user, certificate,
                                             form.holder_name.data, utcnow()),

@@ -1,18 +1,21 @@
-"""The staff home page: what needs attention, and where everything is."""
+"""The staff home page: what needs doing today, and the latest changes in plain words."""
 
 from flask import render_template
 
 from app.access import roles_required
-from app.center import center_zone
+from app.center import center_today, center_zone
 from app.extensions import db
+from app.models.base import utcnow
 from app.services import audit as audit_log
-from app.services import notifications
+from app.services.records import dashboard
 from app.web.admin import bp
 
 
 @bp.get("/")
 @roles_required("admin")
 def index():
-    counts = notifications.status_counts(db.session)
-    recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), center_zone())
-    return render_template("admin/index.html", outbox_counts=counts, recent=recent[:10])
+    zone = center_zone()
+    today = dashboard.staff_today(db.session, utcnow(), center_today(), zone)
+    recent, _ = audit_log.search_events(db.session, audit_log.AuditFilter(), zone)
+    return render_template("admin/index.html", today=today, recent=recent[:10],
+                           expiring_days=dashboard.EXPIRING_DAYS)

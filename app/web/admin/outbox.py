@@ -1,14 +1,17 @@
 """The outbox: every outgoing e-mail with its status and last error; retry for failures."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.access import roles_required
 from app.extensions import db
 from app.forms.admin import ConfirmForm, OutboxFilterForm
+from app.models import Notification
 from app.models.base import utcnow
 from app.services import notifications
-from app.services.errors import Conflict
+from app.services.errors import Conflict, NotFound
+from app.services.notifications import mail
+from app.services.notifications.kinds import MAIL_KINDS, MailKind
 from app.web.admin import bp
 from app.web.admin.common import other_arguments, page_number
 from app.web.refusals import flash_refusal
@@ -25,6 +28,22 @@ def outbox():
     return render_template("admin/outbox.html", form=form, rows=rows, page=page, more=more,
                            arguments=other_arguments(), counts=notifications.status_counts(db.session),
                            retry_form=ConfirmForm())
+
+
+@bp.get("/outbox/<int:notification_id>")
+@roles_required("admin")
+def outbox_message(notification_id: int):
+    """One outgoing message as its recipient reads it (a one-time link's text stays hidden)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound("No outgoing message has this id.")
+    secret = bool(MAIL_KINDS.get(notification.kind, MailKind()).secret_context)
+    subject = text = None
+    if not secret:
+        context = mail.template_context(db.session, notification, current_app.config)
+        subject, text, _ = mail.render(current_app.jinja_env, notification.kind, context)
+    return render_template("admin/outbox_message.html", n=notification, subject=subject,
+                           text=text, retry_form=ConfirmForm())
 
 
 @bp.post("/outbox/<int:notification_id>/retry")

@@ -114,7 +114,10 @@ def preview_page(plan: importing.ImportPlan, summary: importing.ImportSummary | 
 def export():
     form = ExportForm(request.args)
     if not form.validate():
-        abort(400, description="expiring_within must be a whole number of days (0 or more).")
+        # The records page again, the message under the field (not a bare error page).
+        form.expiring_within.errors[:] = ["Give a whole number of days, 0 or more (up to 3660)."]
+        return render_template("records/index.html", export_form=form, osha_form=OshaForm(),
+                               sessions=osha.recent_sessions(db.session)), 400
     pieces = exporting.export_csv(db.session, today=center_today(),
                                   expiring_within=form.expiring_within.data)
     return download(stream_with_context(pieces), "certificates.csv", "text/csv")

@@ -19,6 +19,7 @@ from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors
 from app.web.refusals import flash_refusal
+from app.web.templating import center_time
 
 
 def instructor_choices(current: User | None = None) -> list[tuple[int, str]]:
@@ -55,7 +56,7 @@ def new_session():
             db.session, current_user, course=course, instructor=instructor, starts_at=starts,
             ends_at=starts + timedelta(minutes=form.duration_minutes.data or course.duration_minutes),
             location=form.location.data.strip(), capacity=form.capacity.data or course.default_capacity,
-            weeks=form.weeks.data, zone_name=center_zone())
+            weeks=form.weeks.data, zone_name=center_zone(), now=utcnow())
     except Invalid as refusal:
         flash_refusal(refusal)
         return render_template("admin/session_new.html", form=form), 422
@@ -85,7 +86,7 @@ def render_session(class_session: ClassSession, change_form=None, status: int = 
     enrollments = schedule.session_enrollments(db.session, class_session)
     transfer_form = TransferForm()
     transfer_form.target.choices = [
-        (s.id, f"{s.course.code} · {s.starts_at:%Y-%m-%d} · {s.location} · {s.seats_left} seats left")
+        (s.id, f"{s.course.code} · {center_time(s.starts_at)} · {s.location} · {s.seats_left} seats left")
         for s in schedule.transfer_targets(db.session, class_session, utcnow())]
     return render_template(
         "admin/session.html", class_session=class_session, enrollments=enrollments,

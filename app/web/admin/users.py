@@ -23,6 +23,7 @@ from app.web.admin import bp
 from app.web.admin.common import submitted
 from app.web.refusals import flash_outcome
 from app.web.sign_in import recent_password_required
+from app.web.templating import long_date
 
 USER_REFUSALS = (Conflict, Invalid, NotFound)
 
@@ -129,7 +130,7 @@ def set_authorisation(user_id: int):
         family, until = form.family.data, form.expires_on.data
         flash_outcome(lambda: authorisations.set_authorisation(db.session, current_user, user,
                                                                family, until),
-                      f"Authorised for {family} until {until.isoformat()}.", USER_REFUSALS)
+                      f"Authorised for {family} until {long_date(until)}.", USER_REFUSALS)
     return back_to(user_id)
 
 
