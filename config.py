@@ -105,6 +105,15 @@ class Config:
     OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 90)
     VERIFICATION_LOG_DAYS = env_int("VERIFICATION_LOG_DAYS", 365)
     RETENTION_SWEEP_HOUR = env_int("RETENTION_SWEEP_HOUR", 3)
+    # Payments (API-2.md §2): "manual" (pay at class, staff record it) or "stripe" (Checkout).
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "manual").strip().lower()
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+    CURRENCY = os.environ.get("CURRENCY", "usd").strip().lower()
+    SEAT_HOLD_MINUTES = env_int("SEAT_HOLD_MINUTES", 30)
+    REFUND_CUTOFF_HOURS = env_int("REFUND_CUTOFF_HOURS", 48)
+    HOLD_SWEEP_SECONDS = env_int("HOLD_SWEEP_SECONDS", 60)
 
 
 class DevelopmentConfig(Config):
@@ -129,6 +138,12 @@ class TestConfig(Config):
     CENTER_NAME = "Lifeline Training Center"
     CENTER_TIMEZONE = "America/New_York"
     REMINDER_WINDOWS = (90, 30, 7, 0)
+    PAYMENT_PROVIDER = "manual"
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    CURRENCY = "usd"
+    SEAT_HOLD_MINUTES = 30
+    REFUND_CUTOFF_HOURS = 48
 
 
 class ProductionConfig(Config):

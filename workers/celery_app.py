@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def beat_schedule(config) -> dict:
-    """The periodic jobs: the outbox pass, the morning sweep of renewal reminders and the
-    nightly retention sweep."""
+    """The periodic jobs: the outbox pass, the payment sweep each minute (lapsed holds, owed
+    refunds), the morning sweep of renewal reminders and the nightly retention sweep."""
     return {
         "outbox-pass": {
             "task": "workers.tasks.deliver_due",
@@ -40,6 +40,10 @@ def beat_schedule(config) -> dict:
         "renewal-reminders": {
             "task": "workers.tasks.daily_reminders",
             "schedule": crontab(hour=config.get("REMINDER_SWEEP_HOUR", 6), minute=0),
+        },
+        "payment-holds": {
+            "task": "workers.tasks.release_lapsed_holds",
+            "schedule": timedelta(seconds=config.get("HOLD_SWEEP_SECONDS", 60)),
         },
         "retention": {
             "task": "workers.tasks.forget_old_rows",

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
+from app.models.payment import Payment, PromoCode, StripeEvent
 from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
 from app.models.user import ApiToken, InstructorAuthorisation, Organisation, User, UserRole
@@ -18,7 +19,10 @@ __all__ = [
     "InstructorAuthorisation",
     "Notification",
     "Organisation",
+    "Payment",
+    "PromoCode",
     "RecordsImportUpload",
+    "StripeEvent",
     "User",
     "UserRole",
     "VerificationLog",

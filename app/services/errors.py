@@ -77,6 +77,21 @@ class NotStarted(DomainError):
     default_message = "Outcomes can be recorded once the class has started."
 
 
+class InvalidPromoCode(DomainError):
+    code, status = "invalid_promo_code", 422
+    default_message = "This promo code is unknown, expired, used up or not for this class."
+
+
+class InvalidSignature(DomainError):
+    code, status = "invalid_signature", 400
+    default_message = "The webhook signature is missing or does not match."
+
+
+class PaymentUnavailable(DomainError):
+    code, status = "payment_unavailable", 503
+    default_message = "Online payment cannot be reached just now; try again in a moment."
+
+
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
     default_message = "Too many requests; try again later."

@@ -94,8 +94,10 @@ def instructor_by_email(session: Session, email: str) -> User:
 @one_transaction
 def schedule_session(session: Session, actor: User | None, *, course: Course, instructor: User,
                      starts_at: datetime, ends_at: datetime, location: str, capacity: int,
-                     zone_name: str, enrollment_closes_at: datetime | None = None) -> ClassSession:
-    """Put a class on the schedule; the cut-off defaults to the start."""
+                     zone_name: str, enrollment_closes_at: datetime | None = None,
+                     price_cents: int | None = None) -> ClassSession:
+    """Put a class on the schedule; the cut-off defaults to the start, the price to the
+    course's."""
     one_line("location", location)
     if ends_at <= starts_at:
         raise Invalid.field("ends_at", "The class must end after it starts.")
@@ -108,7 +110,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
     class_session = ClassSession(
         course=course, instructor=instructor, starts_at=starts_at, ends_at=ends_at,
         location=location, capacity=capacity, seats_taken=0, enrollment_closes_at=closes_at,
-        status="scheduled",
+        status="scheduled", price_cents=price_cents,
     )
     session.add(class_session)
     session.flush()
