@@ -1,6 +1,7 @@
 """Payments at enrollment (API-2.md §2): prices and promo codes, held seats paid through a
 provider (manual or Stripe), webhooks applied once, refunds, receipts and the staff ledger."""
 
+from app.services.errors import InvalidPromoCode
 from app.services.payments.checkout import enroll, my_enrollment, open_checkout
 from app.services.payments.ledger import (
     PaymentFilter,
@@ -22,7 +23,7 @@ from app.services.payments.settings import PaymentSettings, settings_from
 from app.services.payments.sweep import release_lapsed_holds, sweep
 from app.services.payments.webhooks import apply_event
 
-__all__ = ["PaymentFilter", "PaymentSettings", "Provider", "apply_event", "cancel_enrollment",
+__all__ = ["InvalidPromoCode", "PaymentFilter", "PaymentSettings", "Provider", "apply_event", "cancel_enrollment",
            "create_promo_code", "enroll", "list_payments", "list_promo_codes", "my_enrollment",
            "open_checkout", "payments_csv", "provider_from", "receipt_attachments",
            "receipt_pdf", "record_payment", "refund_by_staff", "refund_session",
