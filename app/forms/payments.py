@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.services.payments.ledger import STAFF_METHODS
@@ -14,9 +15,10 @@ class ReviewForm(FlaskForm):
 
 
 class RecordPaymentForm(FlaskForm):
-    status = SelectField("Record", choices=[("paid", "Paid"), ("waived", "Waived")],
+    status = SelectField("Record", choices=[SelectChoice("paid", "Paid"),
+                                                 SelectChoice("waived", "Waived")],
                          validators=[DataRequired()])
-    method = SelectField("Method", choices=[(m, m.capitalize()) for m in STAFF_METHODS],
+    method = SelectField("Method", choices=[SelectChoice(m, m.capitalize()) for m in STAFF_METHODS],
                          validators=[DataRequired()])
     reference = StringField("Reference (receipt, check or invoice number)",
                             validators=[Optional(), Length(max=255)])

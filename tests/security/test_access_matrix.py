@@ -90,6 +90,15 @@ EXPECTED: dict[str, Policy] = {
     "api.show_roster": TEACHER, "api.record_completions": TEACHER,
     "api.record_external_card": TEACHER,
     "api.verify_many": roles("employer", "admin"),
+    # payments: the world's enrollment is unpaid, so its receipt is 404 to everyone here
+    # (tests/payments shows it to its learner and staff once paid)
+    "payments.review": roles("learner"), "payments.confirm": roles("learner"),
+    "payments.pay": roles("learner", other_learner=404),
+    "payments.status": roles("learner", other_learner=404),
+    "payments.receipt": roles("learner", "admin", learner=404, other_learner=404, admin=404),
+    "api.receipt": roles("learner", "admin", learner=404, other_learner=404, admin=404),
+    "api.stripe_webhook": public(), "api.record_payment": ADMIN,
+    "api.create_promo_code": ADMIN, "api.list_promo_codes": ADMIN,
 }
 ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 
