@@ -4,7 +4,8 @@
 
 Runs, each in its own process with its own private database on the PostgreSQL server
 (BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test): bench/verify.py,
-bench/reminders.py, bench/import.py, bench/enrollment_race.py and bench/query_counts.py.
+bench/reminders.py, bench/import.py, bench/enrollment_race.py, bench/payments.py and
+bench/query_counts.py.
 Full sizes by default; `--quick` (CI) runs verify --quick, 50 000 reminder rows, 10 000
 rows to import and 5 race runs. Each benchmark's own report is echoed as it runs.
 
@@ -132,6 +133,29 @@ def race_rows(out: str) -> list[Row]:
     return table
 
 
+def payments_rows(out: str) -> list[Row]:
+    table = []
+    for database in ("sqlite", "postgresql"):
+        rates = find(rf"{database}: holds created ([\d,]+)/s; free-class enrollments ([\d,]+)/s;"
+                     rf" ratio holds / free ([\d.]+)", out)
+        held = find(rf"{database}: race with holds: (\d+) of (\d+) runs held", out)
+        release = find(rf"{database}: release of ([\d,]+) lapsed holds ([\d,]+) ms; bare SQL "
+                       rf"selecting them ([\d,.]+) ms; ratio release / select ([\d.]+)", out)
+        ratio = number(release[4])
+        table += [
+            Row("payments", f"{database}: holds {rates[1]}/s beside free-class enrollments "
+                f"{rates[2]}/s", "reported", rates[3], "INFO"),
+            check("payments", f"{database}: race with holds, 50 into 10 seats", "every run holds",
+                  f"{held[1]}/{held[2]} held", held[1] == held[2]),
+            timing("payments", f"{database}: release {release[2]} ms vs bare SQL {release[3]} ms "
+                   f"({release[1]} holds)", "≤ 5", ratio, ratio <= 5),
+            check("payments", f"{database}: release left no hold behind", "none left",
+                  "MISMATCH" if re.search(rf"{database}: .*MISMATCH", out) else "none",
+                  not re.search(rf"{database}: .*MISMATCH", out)),
+        ]
+    return table
+
+
 def query_count_rows(out: str) -> list[Row]:
     try:
         report = json.loads(out.strip().splitlines()[-1])
@@ -158,6 +182,8 @@ BENCHMARKS = (
     Benchmark("reminders", "bench.reminders", (), ("--rows", "50000"), reminders_rows),
     Benchmark("import", "bench.import", (), ("--rows", "10000"), import_rows),
     Benchmark("enrollment race", "bench.enrollment_race", (), ("--runs", "5"), race_rows),
+    Benchmark("payments", "bench.payments", (), ("--learners", "100", "--runs", "5"),
+              payments_rows),
     Benchmark("query counts", "bench.query_counts", ("--json",), ("--json",), query_count_rows,
               takes_database=False),
 )

@@ -18,7 +18,8 @@ def test_enroll_answers_201_with_a_seat_then_a_waitlist_position(client, db, api
     assert first.status_code == 201
     body = first.get_json()
     assert body["status"] == "enrolled" and body["waitlist_position"] is None
-    assert set(body) == {"id", "session_id", "status", "waitlist_position", "created_at"}
+    assert set(body) == {"id", "session_id", "status", "waitlist_position", "created_at",
+                         "payment"}
     second = client.post(f"/api/v1/sessions/{class_session.id}/enrollments",
                          headers=api_token(factories.learner()))
     assert second.status_code == 201

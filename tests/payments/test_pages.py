@@ -109,5 +109,5 @@ def test_reports_show_revenue_per_course_and_month(client, db, login):
     login(admin)
     page = client.get("/admin/records/reports").get_data(as_text=True)
     assert "Revenue per course per month" in page and "17000" in page
-    csv = client.get("/admin/payments/revenue.csv").get_data(as_text=True)
+    csv = client.get("/admin/records/reports/revenue.csv").get_data(as_text=True)
     assert "REV-1,usd,2,17000,0,17000" in csv

@@ -105,13 +105,18 @@ def hold_context(enrollment: Enrollment) -> dict:
             "amount_cents": payment.amount_cents, "currency": payment.currency}
 
 
+def _lapsed(now: datetime, class_session_id: int | None):
+    enrollment = Enrollment.__table__.c
+    where = [enrollment.status == HELD, enrollment.hold_expires_at <= now]
+    if class_session_id is not None:
+        where.append(enrollment.session_id == class_session_id)
+    return where
+
+
 def lapsed_holds_query(now: datetime, class_session_id: int | None = None):
     """The bare selection of every hold whose time has passed (the bench's reference)."""
-    query = select(Enrollment.id, Enrollment.session_id).where(
-        Enrollment.status == HELD, Enrollment.hold_expires_at <= now)
-    if class_session_id is not None:
-        query = query.where(Enrollment.session_id == class_session_id)
-    return query
+    enrollment = Enrollment.__table__.c
+    return select(enrollment.id, enrollment.session_id).where(*_lapsed(now, class_session_id))
 
 
 def release_lapsed(session: Session, now: datetime,
@@ -119,44 +124,43 @@ def release_lapsed(session: Session, now: datetime,
     """Release every lapsed hold (of one session, or all) in a few set-based statements:
     enrollment cancelled, payment expired, seat and promo use given back. Answers the
     released count per session; the caller promotes from the waitlist. No commit."""
-    lapsed = session.execute(lapsed_holds_query(now, class_session_id)).all()
-    if not lapsed:
+    session.flush()
+    connection = session.connection()  # Core statements: no ORM work per released row
+    enrollment, payment = Enrollment.__table__.c, Payment.__table__.c
+    session_ids = sorted(connection.scalars(
+        select(enrollment.session_id).distinct().where(*_lapsed(now, class_session_id))))
+    if not session_ids:
         return {}
     # Lock the sessions first, in id order, as every enrollment does: no deadlock.
-    session_ids = sorted({row.session_id for row in lapsed})
     for start in range(0, len(session_ids), CHUNK):
-        session.execute(select(ClassSession.id).where(
-            ClassSession.id.in_(session_ids[start:start + CHUNK]))
-            .order_by(ClassSession.id).with_for_update())
-    released = []
-    ids = [row.id for row in lapsed]
-    for start in range(0, len(ids), CHUNK):
-        # Re-checked in the UPDATE: a hold paid or released meanwhile is left alone.
-        released += session.execute(
-            update(Enrollment)
-            .where(Enrollment.id.in_(ids[start:start + CHUNK]), Enrollment.status == HELD,
-                   Enrollment.hold_expires_at <= now)
-            .values(status="cancelled", cancelled_at=now, updated_at=now)
-            .returning(Enrollment.id, Enrollment.session_id)
-            .execution_options(synchronize_session=False)).all()
-    promo_ids = []
+        connection.execute(select(ClassSession.__table__.c.id).where(
+            ClassSession.__table__.c.id.in_(session_ids[start:start + CHUNK]))
+            .order_by(ClassSession.__table__.c.id).with_for_update())
+    # The condition is evaluated again under the locks: a hold paid meanwhile is left alone.
+    released = connection.execute(
+        update(Enrollment.__table__).where(*_lapsed(now, class_session_id))
+        .values(status="cancelled", cancelled_at=now, updated_at=now)
+        .returning(enrollment.id, enrollment.session_id)).all()
     released_ids = [row.id for row in released]
+    promo_ids: list[int] = []
     for start in range(0, len(released_ids), CHUNK):
-        promo_ids += session.scalars(
-            update(Payment)
-            .where(Payment.enrollment_id.in_(released_ids[start:start + CHUNK]),
-                   Payment.status == "pending")
-            .values(status="expired", updated_at=now)
-            .returning(Payment.promo_code_id)
-            .execution_options(synchronize_session=False)).all()
+        chunk = released_ids[start:start + CHUNK]
+        promo_ids += connection.scalars(
+            select(payment.promo_code_id).where(payment.enrollment_id.in_(chunk),
+                                                payment.status == "pending",
+                                                payment.promo_code_id.is_not(None))).all()
+        connection.execute(update(Payment.__table__).where(
+            payment.enrollment_id.in_(chunk), payment.status == "pending")
+            .values(status="expired", updated_at=now))
     give_back_promo_uses(session, promo_ids)
     per_session: dict[int, list[int]] = {}
     for row in released:
         per_session.setdefault(row.session_id, []).append(row.id)
+    seats = ClassSession.__table__.c
     for session_id, enrollment_ids in sorted(per_session.items()):
-        session.execute(update(ClassSession).where(ClassSession.id == session_id)
-                        .values(seats_taken=ClassSession.seats_taken - len(enrollment_ids))
-                        .execution_options(synchronize_session=False))
+        connection.execute(update(ClassSession.__table__).where(seats.id == session_id)
+                           .values(seats_taken=seats.seats_taken - len(enrollment_ids)))
+    for session_id, enrollment_ids in sorted(per_session.items()):
         audit.record(session, None, "holds.released", "class_session", session_id,
                      enrollments=sorted(enrollment_ids))
     session.expire_all()  # the statements bypassed the ORM: loaded rows must be re-read

@@ -1,5 +1,6 @@
 """Staff payment pages: the payments list (filters, CSV), recording a payment taken at class
-(cash, card, check, invoice), waiving one, the refund button, and revenue as CSV."""
+(cash, card, check, invoice), waiving one, the refund button, and revenue as CSV (beside the
+other report downloads, under /admin/records/reports/)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.services.errors import DomainError
 from app.services.records import reports
 from app.web.admin import bp
 from app.web.admin.records import _period, download
+from app.web.admin.records import bp as records_bp
 from app.web.refusals import flash_refusal
 
 
@@ -85,7 +87,7 @@ def refund(enrollment_id: int):
     return redirect(url_for("admin.payments_list"))
 
 
-@bp.get("/payments/revenue.csv")
+@records_bp.get("/reports/revenue.csv")
 @roles_required("admin")
 def revenue_csv():
     _form, first, last = _period()
