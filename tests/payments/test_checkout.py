@@ -120,3 +120,11 @@ def test_the_checkout_lasts_at_least_stripes_shortest_session(client, db, stripe
     created = _db.session.get(Enrollment, body["id"]).created_at
     assert hold_end - created >= timedelta(minutes=30)
     app.config["SEAT_HOLD_MINUTES"] = 30
+
+
+def test_with_no_configuration_payments_are_manual_in_dollars():
+    from config import Config
+
+    assert (Config.PAYMENT_PROVIDER, Config.CURRENCY, Config.SEAT_HOLD_MINUTES,
+            Config.REFUND_CUTOFF_HOURS, Config.STRIPE_API_BASE) == (
+        "manual", "usd", 30, 48, "https://api.stripe.com")

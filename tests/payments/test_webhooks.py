@@ -7,6 +7,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db as _db
@@ -14,7 +15,15 @@ from app.models import ClassSession, Enrollment, Notification, StripeEvent
 from app.models.base import utcnow
 from app.services import payments
 from tests import factories
+from tests.reliability.race import private_engine, run_together
 from tests.support import fake_stripe
+
+
+@pytest.fixture
+def race_engine(any_db_app):
+    engine = private_engine(str(_db.engine.url.render_as_string(hide_password=False)))
+    yield engine
+    engine.dispose()
 
 
 def held_seat(enroll, capacity=1, price=8500):
@@ -170,3 +179,22 @@ def test_events_of_other_kinds_or_unknown_enrollments_are_acknowledged(
         "id": "cs_x", "metadata": {"enrollment_id": "999999"}, "payment_status": "paid"}))
     assert other.get_json()["outcome"] == "ignored"
     assert unknown.get_json()["outcome"] == "unknown_enrollment"
+
+
+def test_the_same_event_delivered_twice_at_once_is_applied_once(race_engine):
+    settings = payments.PaymentSettings(provider="stripe")
+    class_session = factories.ClassSessionFactory(course__price_cents=8500, capacity=1)
+    enrollment_id = payments.enroll(_db.session, factories.learner(), class_session.id,
+                                    utcnow(), settings).id
+    checkout = {"id": "cs_race", "object": "checkout.session", "payment_status": "paid",
+                "metadata": {"enrollment_id": str(enrollment_id)}, "amount_total": 8500,
+                "currency": "usd", "payment_intent": "pi_race"}
+    event = json.loads(fake_stripe.event("checkout.session.completed", checkout))
+
+    def job(session):
+        return payments.apply_event(session, event, utcnow(), settings)
+
+    outcomes, errors = run_together(race_engine, [job, job, job])
+    assert errors == []
+    assert sorted(outcomes) == ["duplicate", "duplicate", "paid"]
+    assert state(enrollment_id) == ("enrolled", "paid")

@@ -65,7 +65,7 @@ def _outcome(session: Session, kind: str, checkout: dict, now: datetime) -> str:
         return "unknown_enrollment"
     class_session = session.scalar(
         select(ClassSession).where(ClassSession.id == enrollment.session_id)
-        .with_for_update().execution_options(populate_existing=True))
+        .with_for_update(of=ClassSession).execution_options(populate_existing=True))
     session.refresh(enrollment)
     if kind == "checkout.session.expired":
         return _expired(session, enrollment, class_session, checkout, now)
