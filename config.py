@@ -130,6 +130,15 @@ class Config:
     CREDENTIAL_KEY_FILE = os.environ.get("CREDENTIAL_KEY_FILE",
                                          str(INSTANCE_DIR / "credential-signing-key.pem"))
     CREDENTIAL_HOLDER_SALT = os.environ.get("CREDENTIAL_HOLDER_SALT", "")
+    # Payments (API-2.md §2): "manual" (pay at class, staff record it) or "stripe" (Checkout).
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "manual").strip().lower()
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+    CURRENCY = os.environ.get("CURRENCY", "usd").strip().lower()
+    SEAT_HOLD_MINUTES = env_int("SEAT_HOLD_MINUTES", 30)
+    REFUND_CUTOFF_HOURS = env_int("REFUND_CUTOFF_HOURS", 48)
+    HOLD_SWEEP_SECONDS = env_int("HOLD_SWEEP_SECONDS", 60)
 
 
 class DevelopmentConfig(Config):
@@ -159,6 +168,12 @@ class TestConfig(Config):
     CREDENTIAL_PREVIOUS_KEYS = ""
     CREDENTIAL_KEY_FILE = str(Path(tempfile.gettempdir()) / "lifeline-test-credential-key.pem")
     CREDENTIAL_HOLDER_SALT = ""
+    PAYMENT_PROVIDER = "manual"
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRET = ""
+    CURRENCY = "usd"
+    SEAT_HOLD_MINUTES = 30
+    REFUND_CUTOFF_HOURS = 48
 
 
 class ProductionConfig(Config):

@@ -5,10 +5,11 @@
 Runs, each in its own process with its own private database on the PostgreSQL server
 (BENCH_DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/test): bench/verify.py,
 bench/reminders.py, bench/import.py, bench/enrollment_race.py, bench/credentials.py,
-bench/query_counts.py and bench/nodes.py.
+bench/payments.py, bench/query_counts.py and bench/nodes.py.
 Full sizes by default; `--quick` (CI) runs verify --quick, 50 000 reminder rows, 10 000
-rows to import, 5 race runs and credentials over 20 000 certificates (10⁵ at full size), and
-leaves out nodes (the multi-node rig, which tests/deploy already runs in CI).
+rows to import, 5 race runs, credentials over 20 000 certificates (10⁵ at full size) and a
+small payments run (20 learners, 2 races, 1 000 holds), and leaves out nodes (the multi-node
+rig, which tests/deploy already runs in CI).
 Each benchmark's own report is echoed as it runs.
 
 Result per row: PASS; MISS — a timing target missed (timings on a shared, small machine are
@@ -149,6 +150,29 @@ def nodes_rows(out: str) -> list[Row]:
     ]
 
 
+def payments_rows(out: str) -> list[Row]:
+    table = []
+    for database in ("sqlite", "postgresql"):
+        rates = find(rf"{database}: holds created ([\d,]+)/s; free-class enrollments ([\d,]+)/s;"
+                     rf" ratio holds / free ([\d.]+)", out)
+        held = find(rf"{database}: race with holds: (\d+) of (\d+) runs held", out)
+        release = find(rf"{database}: release of ([\d,]+) lapsed holds ([\d,]+) ms; bare SQL "
+                       rf"selecting them ([\d,.]+) ms; ratio release / select ([\d.]+)", out)
+        ratio = number(release[4])
+        table += [
+            timing("payments", f"{database}: holds {rates[1]}/s beside free-class enrollments "
+                   f"{rates[2]}/s", "≥ 0.5", number(rates[3]), number(rates[3]) >= 0.5),
+            check("payments", f"{database}: race with holds, 50 into 10 seats", "every run holds",
+                  f"{held[1]}/{held[2]} held", held[1] == held[2]),
+            timing("payments", f"{database}: release {release[2]} ms vs bare SQL {release[3]} ms "
+                   f"({release[1]} holds)", "≤ 5", ratio, ratio <= 5),
+            check("payments", f"{database}: release left no hold behind", "none left",
+                  "MISMATCH" if re.search(rf"{database}: .*MISMATCH", out) else "none",
+                  not re.search(rf"{database}: .*MISMATCH", out)),
+        ]
+    return table
+
+
 def query_count_rows(out: str) -> list[Row]:
     try:
         report = json.loads(out.strip().splitlines()[-1])
@@ -195,6 +219,8 @@ BENCHMARKS = (
     Benchmark("enrollment race", "bench.enrollment_race", (), ("--runs", "5"), race_rows),
     Benchmark("credentials", "bench.credentials", (), ("--certificates", "20000"),
               credentials_rows),
+    Benchmark("payments", "bench.payments", (),
+              ("--learners", "20", "--runs", "2", "--holds", "1000"), payments_rows),
     Benchmark("query counts", "bench.query_counts", ("--json",), ("--json",), query_count_rows,
               takes_database=False),
     Benchmark("nodes", "bench.nodes", (), ("--quick",), nodes_rows, in_quick=False),

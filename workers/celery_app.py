@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 
 def beat_schedule(config) -> dict:
-    """The periodic jobs: the outbox pass, the morning sweep of renewal reminders, the class
-    sweep (reminders, rosters, low-enrollment and keycode alerts) and the nightly retention
-    sweep."""
+    """The periodic jobs: the outbox pass, the payment sweep each minute (lapsed holds, owed
+    refunds), the morning sweep of renewal reminders, the class sweep (reminders, rosters,
+    low-enrollment and keycode alerts) and the nightly retention sweep."""
     return {
         "outbox-pass": {
             "task": "workers.tasks.deliver_due",
@@ -46,6 +46,10 @@ def beat_schedule(config) -> dict:
         "class-operations": {
             "task": "workers.tasks.class_operations",
             "schedule": timedelta(seconds=config.get("CLASS_SWEEP_SECONDS", 900)),
+        },
+        "payment-holds": {
+            "task": "workers.tasks.release_lapsed_holds",
+            "schedule": timedelta(seconds=config.get("HOLD_SWEEP_SECONDS", 60)),
         },
         "retention": {
             "task": "workers.tasks.forget_old_rows",

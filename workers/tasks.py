@@ -14,7 +14,8 @@ from flask import current_app
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import blended, reminders, retention
+from app.payment_edge import payment_provider
+from app.services import blended, payments, reminders, retention
 from app.services.notifications import delivery, mail
 from app.services.schedule import authorisations
 
@@ -82,3 +83,12 @@ def forget_old_rows() -> None:
                                         outbox_keep_days=config["OUTBOX_KEEP_DAYS"],
                                         verification_log_days=config["VERIFICATION_LOG_DAYS"])
     log.info("retention: %s", "; ".join(summary.lines()))
+
+
+@shared_task(name="workers.tasks.release_lapsed_holds", ignore_result=True)
+def release_lapsed_holds() -> None:
+    """The payment sweep (beat runs it each minute): lapsed holds go back to the waitlist, and
+    refunds still owed at the provider are made."""
+    released, refunded = payments.sweep(db.session, payment_provider(), utcnow())
+    if released or refunded:
+        log.info("payments: released %s lapsed holds, made %s refunds", released, refunded)

@@ -4,24 +4,28 @@
 from app.access import current_api_user, roles_required
 from app.api import bp
 from app.api.docs import documented
-from app.api.schemas import items_of, obj, ref
+from app.api.schemas import items_of, line, obj, ref
 from app.api.serializers import enrollment_json
 from app.api.validation import request_body
 from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import accounts
+from app.payment_edge import after_cancel, open_checkout_for, payment_settings
+from app.services import accounts, payments
 from app.services.enrollment import seats as enrollment_service
 from app.services.verification.lookup import certificate_view
 
 
 @bp.post("/sessions/<int:class_id>/enrollments")
-@documented("Enroll in a session (or join its waitlist when it is full)", request=obj({}),
+@documented("Enroll in a session (a held seat while paying online; the waitlist when it is "
+            "full)", request=obj({"promo_code": line(64, "a promo code, any case")}),
             response=ref("Enrollment"), status=201, errors=(400, 404, 409, 422))
 @roles_required("learner")
 def create_enrollment(class_id: int):
-    request_body()  # the body carries nothing, but must be a JSON object
-    enrollment = enrollment_service.enroll(db.session, current_api_user(), class_id, utcnow())
+    body = request_body()
+    enrollment = payments.enroll(db.session, current_api_user(), class_id, utcnow(),
+                                 payment_settings(), promo_code=body.text("promo_code"))
+    open_checkout_for(enrollment)
     position = enrollment_service.waitlist_position(db.session, enrollment)
     return enrollment_json(enrollment, position), 201
 
@@ -31,8 +35,9 @@ def create_enrollment(class_id: int):
             response=ref("Enrollment"), errors=(404, 409, 422))
 @roles_required("learner", "admin")
 def cancel_enrollment(enrollment_id: int):
-    enrollment = enrollment_service.cancel_enrollment(
-        db.session, current_api_user(), enrollment_id, utcnow())
+    enrollment = payments.cancel_enrollment(db.session, current_api_user(), enrollment_id,
+                                            utcnow(), payment_settings())
+    after_cancel(enrollment)
     return enrollment_json(enrollment, None)
 
 

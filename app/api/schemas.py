@@ -8,6 +8,7 @@ from app.models.vocab import (
     EXPIRY_RULES,
     GUIDELINES,
     LEVELS,
+    PAYMENT_STATUSES,
     REVOCATION_CATEGORIES,
     TOPICS,
 )
@@ -128,6 +129,7 @@ COMPONENTS = {
             "instructor_name": STRING, "capacity": INTEGER, "seats_left": INTEGER,
             "waitlist_length": INTEGER, "enrollment_closes_at": MOMENT,
             "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},
+            "price_cents": INTEGER,
         },
         ["id", "course", "starts_at", "ends_at", "status"],
     ),
@@ -137,8 +139,27 @@ COMPONENTS = {
             "status": {"type": "string", "enum": list(ENROLLMENT_STATUSES)},
             "waitlist_position": nullable(INTEGER), "created_at": MOMENT,
             "online_part": ONLINE_PART,
+            "payment": ref("Payment"),
         },
         ["id", "session_id", "status"],
+    ),
+    "Payment": obj(
+        {
+            "status": {"type": "string", "enum": list(PAYMENT_STATUSES)},
+            "amount_cents": INTEGER, "currency": STRING, "checkout_url": nullable(STRING),
+            "hold_expires_at": nullable(MOMENT), "method": nullable(STRING),
+            "reference": nullable(STRING),
+        },
+        ["status", "amount_cents", "currency"],
+    ),
+    "PromoCode": obj(
+        {
+            "code": STRING, "percent_off": nullable(INTEGER),
+            "amount_off_cents": nullable(INTEGER), "valid_from": nullable(DATE),
+            "valid_until": nullable(DATE), "max_uses": nullable(INTEGER), "uses": INTEGER,
+            "courses": {"type": "array", "items": STRING},
+        },
+        ["code", "uses"],
     ),
     "Certificate": obj(
         {

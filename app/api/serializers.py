@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import current_app
+
 from app.models import ClassSession, Course, Enrollment
 from app.services import blended
 
@@ -40,6 +42,7 @@ def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
         "waitlist_length": waitlist_length,
         "enrollment_closes_at": moment(class_session.enrollment_closes_at),
         "status": class_session.status,
+        "price_cents": class_session.price_due_cents,
     }
 
 
@@ -52,4 +55,22 @@ def enrollment_json(enrollment: Enrollment, waitlist_position: int | None,
         "waitlist_position": waitlist_position if enrollment.status == "waitlisted" else None,
         "created_at": moment(enrollment.created_at),
         "online_part": blended.online_part_json(enrollment, show_keycode),
+        "payment": payment_json(enrollment),
     }
+
+
+def payment_json(enrollment: Enrollment) -> dict:
+    """What the enrollment owes and what became of it; a held seat's link leads to payment
+    (Stripe's Checkout, or Lifeline's page that opens it when none could be made yet)."""
+    payment = enrollment.payment
+    if payment is None:
+        return {"status": "not_required", "amount_cents": 0,
+                "currency": current_app.config["CURRENCY"], "checkout_url": None,
+                "hold_expires_at": None, "method": None, "reference": None}
+    held = payment.status == "pending" and enrollment.status == "pending_payment"
+    pay_page = f"{current_app.config['PUBLIC_BASE_URL']}/enrollments/{enrollment.id}/pay"
+    return {"status": payment.status, "amount_cents": payment.amount_cents,
+            "currency": payment.currency,
+            "checkout_url": (payment.checkout_url or pay_page) if held else None,
+            "hold_expires_at": moment(enrollment.hold_expires_at) if held else None,
+            "method": payment.method, "reference": payment.reference}

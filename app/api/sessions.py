@@ -45,6 +45,7 @@ SESSION_FIELDS = {
     "capacity": whole_number(1, 1000), "instructor_email": text(254),
     "location": line(200), "starts_at": SENT_MOMENT, "ends_at": SENT_MOMENT,
     "enrollment_closes_at": SENT_MOMENT,
+    "price_cents": {**whole_number(0, 10_000_000), "description": "the course's price if unset"},
 }
 SESSION_REQUEST = obj({"course": line(32, "course code"), **SESSION_FIELDS},
                       ["course", "starts_at", "ends_at", "location", "instructor_email",
@@ -63,7 +64,8 @@ def session_values(body) -> dict:
     """The checked session fields as the schedule services take them, unsent ones None."""
     return {"capacity": body.get("capacity"), "location": body.text("location"),
             "starts_at": body.moment("starts_at"), "ends_at": body.moment("ends_at"),
-            "enrollment_closes_at": body.moment("enrollment_closes_at")}
+            "enrollment_closes_at": body.moment("enrollment_closes_at"),
+            "price_cents": body.get("price_cents")}
 
 
 @bp.get("/sessions")

@@ -5,6 +5,7 @@ from app.models.blended import ClassReminder, Keycode, OnlinePart
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
+from app.models.payment import Payment, PromoCode, StripeEvent
 from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
 from app.models.user import ApiToken, InstructorAuthorisation, Organisation, User, UserRole
@@ -22,7 +23,10 @@ __all__ = [
     "Notification",
     "OnlinePart",
     "Organisation",
+    "Payment",
+    "PromoCode",
     "RecordsImportUpload",
+    "StripeEvent",
     "User",
     "UserRole",
     "VerificationLog",

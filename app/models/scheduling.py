@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from app.models.base import check_in, utcnow
 from app.models.course import Course
 from app.models.user import User
 from app.models.vocab import ENROLLMENT_STATUSES, SESSION_STATUSES
+
+if TYPE_CHECKING:
+    from app.models.payment import Payment
 
 
 class ClassSession(db.Model):
@@ -25,6 +29,7 @@ class ClassSession(db.Model):
         ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint(check_in("status", SESSION_STATUSES), name="status_known"),
+        CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +41,8 @@ class ClassSession(db.Model):
     location: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0)
+    # The course's price unless this session sets its own.
+    price_cents: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     # Parking or room notes, shown in the class reminder mail.
@@ -49,6 +56,10 @@ class ClassSession(db.Model):
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
+
+    @property
+    def price_due_cents(self) -> int:
+        return self.course.price_cents if self.price_cents is None else self.price_cents
 
 
 class Enrollment(db.Model):
@@ -66,6 +77,7 @@ class Enrollment(db.Model):
             postgresql_where=text("status <> 'cancelled'"),
         ),
         Index("ix_enrollment_session_status", "session_id", "status", "id"),
+        Index("ix_enrollment_status_hold", "status", "hold_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,8 +90,11 @@ class Enrollment(db.Model):
     cancelled_at: Mapped[datetime | None]
     # The calendar invite's SEQUENCE (RFC 5545): raised on each change of time or place.
     invite_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A seat held while the learner pays (status pending_payment) counts until then.
+    hold_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     learner: Mapped[User] = relationship(lazy="joined")
     session: Mapped[ClassSession] = relationship()
+    payment: Mapped[Payment | None] = relationship(back_populates="enrollment", lazy="selectin")

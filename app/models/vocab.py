@@ -43,8 +43,12 @@ EXPIRY_RULES = ("end_of_month", "exact_date")
 COURSE_FORMATS = ("classroom", "blended", "skills_check")
 ROLES = ("learner", "instructor", "admin", "employer")
 SESSION_STATUSES = ("scheduled", "cancelled", "completed")
-ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "cancelled", "passed", "failed", "no_show")
-ACTIVE_ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "passed", "failed", "no_show")
+ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "cancelled", "passed", "failed", "no_show",
+                       "pending_payment")
+ACTIVE_ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "passed", "failed", "no_show",
+                              "pending_payment")
+# A seat taken now: enrolled or held while the learner pays (counted in seats_taken).
+SEAT_CLAIMING_STATUSES = ("enrolled", "pending_payment")
 SEAT_HOLDING_STATUSES = ("enrolled", "passed", "failed", "no_show")
 OUTCOMES = ("passed", "failed", "no_show")
 # Why a certificate was revoked, as the public record says it; the free-text reason stays with
@@ -84,7 +88,14 @@ NOTIFICATION_KINDS = (
     "low_enrollment",
     "keycodes_low",
     "card_lookup",
+    "seat_held",
+    "payment_refunded",
 )
+PAYMENT_STATUSES = ("not_required", "unpaid", "pending", "paid", "covered", "refunded", "waived",
+                    "expired")
+PAYMENT_PROVIDERS = ("manual", "stripe")
+# How staff took a payment; "stripe" is the online checkout's.
+PAYMENT_METHODS = ("cash", "card", "check", "invoice", "stripe")
 
 
 def level_rank(level: str) -> int:

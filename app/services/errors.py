@@ -82,6 +82,21 @@ class OnlinePartMissing(Invalid):
     default_message = "A pass in a blended course needs the online part recorded first."
 
 
+class InvalidPromoCode(DomainError):
+    code, status = "invalid_promo_code", 422
+    default_message = "This promo code is unknown, expired, used up or not for this class."
+
+
+class InvalidSignature(DomainError):
+    code, status = "invalid_signature", 400
+    default_message = "The webhook signature is missing or does not match."
+
+
+class PaymentUnavailable(DomainError):
+    code, status = "payment_unavailable", 503
+    default_message = "Online payment cannot be reached just now; try again in a moment."
+
+
 class RateLimited(DomainError):
     code, status = "rate_limited", 429
     default_message = "Too many requests; try again later."

@@ -8,11 +8,13 @@ from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm, ReminderSettingsForm
 from app.models.base import utcnow
-from app.services import accounts, schedule
+from app.payment_edge import after_cancel, payment_settings
+from app.services import accounts, payments, schedule
 from app.services.clock import local_date
 from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
 from app.services.verification.lookup import certificate_view
+from app.web.payments import after_enrolling
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("learner", __name__)
@@ -53,20 +55,14 @@ def _upcoming(enrollments: list, now) -> list:
 @roles_required("learner")
 def enroll(class_id: int):
     try:
-        enrollment = enrollment_service.enroll(db.session, current_user, class_id, utcnow())
+        enrollment = payments.enroll(db.session, current_user, class_id, utcnow(),
+                                     payment_settings())
     except NotFound:
         raise
     except DomainError as error:
         flash_refusal(error)
-    else:
-        if enrollment.status == "enrolled":
-            flash("You're enrolled. A confirmation with a calendar invite is on its way.",
-                  "success")
-        else:
-            position = enrollment_service.waitlist_position(db.session, enrollment)
-            flash(f"The class is full: you're number {position} on the waitlist. "
-                  "We'll e-mail you if a seat opens up.", "success")
-    return redirect(url_for("public.session_page", class_id=class_id))
+        return redirect(url_for("public.session_page", class_id=class_id))
+    return after_enrolling(enrollment)
 
 
 @bp.get("/sessions/<int:class_id>/enroll")
@@ -94,13 +90,14 @@ def confirm_cancel(enrollment_id: int):
 @roles_required("learner")
 def cancel(enrollment_id: int):
     try:
-        enrollment = enrollment_service.cancel_enrollment(db.session, current_user,
-                                                          enrollment_id, utcnow())
+        enrollment = payments.cancel_enrollment(db.session, current_user, enrollment_id,
+                                                utcnow(), payment_settings())
     except NotFound:
         raise
     except DomainError as error:
         flash_refusal(error)
     else:
+        after_cancel(enrollment)
         flash(f"Cancelled your place in {enrollment.session.course.title}.", "success")
     return redirect(url_for("learner.me"))
 

@@ -19,7 +19,7 @@ def test_enroll_answers_201_with_a_seat_then_a_waitlist_position(client, db, api
     body = first.get_json()
     assert body["status"] == "enrolled" and body["waitlist_position"] is None
     assert set(body) == {"id", "session_id", "status", "waitlist_position", "created_at",
-                         "online_part"}
+                         "online_part", "payment"}
     assert body["online_part"] is None  # a classroom course
     second = client.post(f"/api/v1/sessions/{class_session.id}/enrollments",
                          headers=api_token(factories.learner()))

@@ -107,6 +107,15 @@ EXPECTED: dict[str, Policy] = {
     "blended.confirm_online_part": roles("instructor", "admin", other_instructor=404),
     "blended.online_part_pdf": roles("learner", "instructor", "admin", other_learner=404,
                                      other_instructor=404),
+    # payments: the world's enrollment is unpaid, so its receipt is 404 to everyone here
+    # (tests/payments shows it to its learner and staff once paid)
+    "payments.review": roles("learner"), "payments.confirm": roles("learner"),
+    "payments.pay": roles("learner", other_learner=404),
+    "payments.status": roles("learner", other_learner=404),
+    "payments.receipt": roles("learner", "admin", learner=404, other_learner=404, admin=404),
+    "api.receipt": roles("learner", "admin", learner=404, other_learner=404, admin=404),
+    "api.stripe_webhook": public(), "api.record_payment": ADMIN,
+    "api.create_promo_code": ADMIN, "api.list_promo_codes": ADMIN,
 }
 ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 

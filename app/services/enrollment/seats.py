@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, contains_eager
 
 from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
-from app.models.vocab import OUTCOMES
+from app.models.vocab import OUTCOMES, SEAT_CLAIMING_STATUSES
 from app.services import audit, blended, notifications
+from app.services.enrollment import holds
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
@@ -89,8 +90,10 @@ def _locked_class_session(session: Session, class_id: int) -> ClassSession | Non
 
 
 @one_transaction
-def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enrollment:
-    """Enroll a learner in a seat, or waitlist them when the class is full."""
+def enroll(session: Session, learner: User, class_id: int, now: datetime,
+           charge: holds.Charge | None = None) -> Enrollment:
+    """Enroll a learner in a seat (held while they pay when `charge` says so), or waitlist
+    them when the class is full."""
     require_id(class_id, "No class session has this id.")
     take_write_lock(session)
     class_session = _locked_class_session(session, class_id)
@@ -103,7 +106,9 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enr
         raise EnrollmentClosed()
     if active_enrollment(session, learner.id, class_id) is not None:
         raise AlreadyEnrolled()
-    status = "enrolled" if claim_seat(session, class_id) else "waitlisted"
+    claimed = claim_seat(session, class_id) or _claim_after_lapsed_holds(
+        session, class_session, now)
+    status = holds.seat_status(charge, claimed)
     enrollment = Enrollment(learner_id=learner.id, session_id=class_id, status=status,
                             created_at=now, updated_at=now)
     session.add(enrollment)
@@ -113,15 +118,26 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime) -> Enr
         raise AlreadyEnrolled() from error
     enrollment.learner = learner
     enrollment.session = class_session
+    holds.attach_payment(session, enrollment, charge, now)
     context = mail_context(enrollment) | blended.seat_taken(session, enrollment, now)
     if status == "enrolled":
         _notify(session, "enrollment_confirmed", enrollment, context)
-    else:
+    elif status == "waitlisted":
         context["waitlist_position"] = waitlist_position(session, enrollment)
         _notify(session, "waitlist_joined", enrollment, context)
     audit.record(session, learner, f"enrollment.{status}", "enrollment", enrollment.id,
                  session_id=class_id, learner=learner.email)
     return enrollment
+
+
+def _claim_after_lapsed_holds(session: Session, class_session: ClassSession,
+                              now: datetime) -> bool:
+    """A full class may count holds whose time has passed: release them (their seats go to the
+    waitlist first, in order) and try again, so a lapsed hold is never counted as taken."""
+    if not holds.release_lapsed(session, now, class_session.id):
+        return False
+    promote_from_waitlist(session, class_session, now)
+    return claim_seat(session, class_session.id)
 
 
 def active_enrollment(session: Session, learner_id: int, class_id: int) -> Enrollment | None:
@@ -154,7 +170,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
         raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
     if not is_admin and now >= class_session.starts_at:
         raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
-    held_seat = enrollment.status == "enrolled"
+    held_seat = enrollment.status in SEAT_CLAIMING_STATUSES
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now
     enrollment.updated_at = now
@@ -191,11 +207,15 @@ def promote_from_waitlist(session: Session, class_session: ClassSession,
     for enrollment in waiting:
         if not claim_seat(session, class_session.id):
             break
-        enrollment.status = "enrolled"
+        enrollment.status = holds.promoted_status(enrollment, now)
         enrollment.updated_at = now
         session.flush()
-        _notify(session, "waitlist_promoted", enrollment,
-                mail_context(enrollment) | blended.seat_taken(session, enrollment, now))
+        if enrollment.status == holds.HELD:
+            _notify(session, "seat_held", enrollment,
+                    mail_context(enrollment) | holds.hold_context(enrollment))
+        else:
+            _notify(session, "waitlist_promoted", enrollment,
+                    mail_context(enrollment) | blended.seat_taken(session, enrollment, now))
         audit.record(session, None, "enrollment.promoted", "enrollment", enrollment.id,
                      session_id=class_session.id, learner=enrollment.learner.email)
         promoted.append(enrollment)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,8 @@ from app.services.certificates.cards import card_attachments
 from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
 from app.services.reminders.classes import stale_reason as class_mail_stale_reason
+from app.services.clock import local_moment
+from app.services.payments.receipts import money, receipt_attachments
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
 from app.services.verification.lost_cards import card_attachments as lost_card_attachments
@@ -33,6 +35,27 @@ class MailKind:
     secret_context: tuple[str, ...] = ()
 
 
+def confirmation_attachments(session: Session, notification: Notification,
+                             config: Mapping) -> list[Attachment]:
+    """The calendar invite, and the receipt once the enrollment is paid."""
+    return (invite_attachments(session, notification, config)
+            + receipt_attachments(session, notification, config))
+
+
+def hold_times(session: Session, notification: Notification, config: Mapping) -> dict:
+    """A held seat's end as the center's wall-clock time, and the amount due in words."""
+    context = notification.context or {}
+    ends = local_moment(datetime.fromisoformat(context["hold_expires_at"]),
+                        config["CENTER_TIMEZONE"])
+    return {"hold_local": ends.strftime("%-I:%M %p %Z on %A %B %-d"),
+            "amount_text": money(context.get("amount_cents", 0), context.get("currency", "usd"))}
+
+
+def refund_words(session: Session, notification: Notification, config: Mapping) -> dict:
+    context = notification.context or {}
+    return {"amount_text": money(context.get("amount_cents", 0), context.get("currency", "usd"))}
+
+
 def settled_context(notification: Notification) -> dict:
     """The row's context without its kind's secrets, kept once the mail is sent or given up."""
     secrets = MAIL_KINDS.get(notification.kind, MailKind()).secret_context
@@ -41,7 +64,9 @@ def settled_context(notification: Notification) -> dict:
 
 
 MAIL_KINDS: Mapping[str, MailKind] = {
-    "enrollment_confirmed": MailKind(attachments=invite_attachments),
+    "enrollment_confirmed": MailKind(attachments=confirmation_attachments),
+    "payment_refunded": MailKind(attachments=receipt_attachments, context=refund_words),
+    "seat_held": MailKind(context=hold_times),
     "waitlist_promoted": MailKind(attachments=invite_attachments),
     "session_changed": MailKind(attachments=invite_attachments),
     "enrollment_cancelled": MailKind(attachments=invite_attachments),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.models import ClassSession, Course, Enrollment, User
-from app.services import audit, blended, enrollment, notifications
+from app.models.vocab import SEAT_CLAIMING_STATUSES
+from app.services import audit, blended, enrollment, notifications, payments
 from app.services.catalog.requirements import covers, covers_sql
 from app.services.clock import local_moment
 from app.services.enrollment import calendar_invites
@@ -20,7 +21,7 @@ from app.services.schedule import authorisations
 from app.services.schedule import sessions as scheduling
 
 CHANGEABLE = ("capacity", "instructor", "location", "starts_at", "ends_at", "enrollment_closes_at",
-              "arrival_notes")
+              "arrival_notes", "price_cents")
 MAX_SERIES = 26
 
 
@@ -105,7 +106,7 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
                                           newly_assigned="instructor" in wanted)
     before = _describe(class_session, zone_name)
     _apply_times(class_session, wanted)
-    for name in ("capacity", "instructor", "location", "arrival_notes"):
+    for name in ("capacity", "instructor", "location", "arrival_notes", "price_cents"):
         if name in wanted:
             setattr(class_session, name, wanted[name])
     session.flush()
@@ -133,7 +134,8 @@ def _describe(class_session: ClassSession, zone_name: str) -> dict:
             "location": class_session.location, "capacity": class_session.capacity,
             "instructor": class_session.instructor.full_name,
             "arrival_notes": class_session.arrival_notes,
-            "enrollment_closes_at": class_session.enrollment_closes_at.isoformat()}
+            "enrollment_closes_at": class_session.enrollment_closes_at.isoformat(),
+            "price_cents": class_session.price_due_cents}
 
 
 def _mail_change(session: Session, class_session: ClassSession, change_id: int,
@@ -171,12 +173,13 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
         return class_session
     if class_session.status != "scheduled" or class_session.finalised_at is not None:
         raise Conflict("This session is completed; it can no longer be cancelled.")
-    affected = _enrollments(session, class_session, ("enrolled", "waitlisted"))
+    affected = _enrollments(session, class_session, ("enrolled", "waitlisted", "pending_payment"))
+    payments.refund_session(session, class_session, now)
     for held in affected:
         context = enrollment.mail_context(held) | {
             "reason": reason, "was_waitlisted": held.status == "waitlisted",
             "learner_name": held.learner.full_name}
-        if held.status == "enrolled":
+        if held.status in SEAT_CLAIMING_STATUSES:
             enrollment.release_seat(session, class_session.id)
         held.status, held.cancelled_at, held.updated_at = "cancelled", now, now
         blended.seat_given_up(session, held)

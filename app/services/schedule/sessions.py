@@ -102,9 +102,9 @@ def refuse_past(starts_at: datetime, now: datetime | None) -> None:
 def schedule_session(session: Session, actor: User | None, *, course: Course, instructor: User,
                      starts_at: datetime, ends_at: datetime, location: str, capacity: int,
                      zone_name: str, enrollment_closes_at: datetime | None = None,
-                     now: datetime | None = None) -> ClassSession:
-    """Put a class on the schedule; the cut-off defaults to the start. Given `now`, a class
-    starting before it is refused."""
+                     now: datetime | None = None, price_cents: int | None = None) -> ClassSession:
+    """Put a class on the schedule; the cut-off defaults to the start, the price to the
+    course's. Given `now`, a class starting before it is refused."""
     one_line("location", location)
     refuse_past(starts_at, now)
     if ends_at <= starts_at:
@@ -118,7 +118,7 @@ def schedule_session(session: Session, actor: User | None, *, course: Course, in
     class_session = ClassSession(
         course=course, instructor=instructor, starts_at=starts_at, ends_at=ends_at,
         location=location, capacity=capacity, seats_taken=0, enrollment_closes_at=closes_at,
-        status="scheduled",
+        status="scheduled", price_cents=price_cents,
     )
     session.add(class_session)
     session.flush()

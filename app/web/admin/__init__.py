@@ -12,6 +12,7 @@ from app.web.admin import (  # noqa: E402,F401  (view modules register on bp)
     dashboard,
     keycodes,
     outbox,
+    payments,
     schedule,
     transfers,
     users,

@@ -1,0 +1,177 @@
+"""Seats held while a learner pays (API-2.md §2): a hold is a seat taken in the same atomic
+claim as an enrollment, with an end; a lapsed hold is released in bulk and never counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import ClassSession, Enrollment, Payment, PromoCode
+from app.services import audit
+from app.services.errors import InvalidPromoCode
+
+HELD = "pending_payment"
+# Bound on the ids one statement names (SQLite allows 32766 bound values).
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What an enrollment will owe, priced before its seat is claimed."""
+
+    provider: str
+    amount_cents: int
+    currency: str
+    discount_cents: int = 0
+    promo_code_id: int | None = None
+    # Set when the provider takes the money online: a seat is then held, not given.
+    hold_minutes: int | None = None
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.hold_minutes is not None and self.amount_cents > 0
+
+
+def seat_status(charge: Charge | None, claimed: bool) -> str:
+    """The new enrollment's status once the claim is decided."""
+    if not claimed:
+        return "waitlisted"
+    return HELD if charge is not None and charge.holds_seat else "enrolled"
+
+
+def attach_payment(session: Session, enrollment: Enrollment, charge: Charge | None,
+                   now: datetime) -> Payment | None:
+    """Record what the new enrollment owes (and take its promo code's use); no commit."""
+    if charge is None or (charge.amount_cents == 0 and charge.promo_code_id is None):
+        return None
+    if charge.promo_code_id is not None:
+        take_promo_use(session, charge.promo_code_id)
+    if charge.amount_cents == 0:
+        status = "not_required"
+    elif enrollment.status == HELD:
+        status = "pending"
+        enrollment.hold_expires_at = now + timedelta(minutes=charge.hold_minutes)
+    else:
+        status = "unpaid"
+    payment = Payment(enrollment_id=enrollment.id, provider=charge.provider, status=status,
+                      amount_cents=charge.amount_cents, discount_cents=charge.discount_cents,
+                      currency=charge.currency, promo_code_id=charge.promo_code_id,
+                      hold_minutes=charge.hold_minutes, created_at=now, updated_at=now)
+    session.add(payment)
+    enrollment.payment = payment
+    return payment
+
+
+def take_promo_use(session: Session, promo_code_id: int) -> None:
+    """Count one use of the code, atomically: the last use cannot be taken twice."""
+    taken = session.execute(
+        update(PromoCode)
+        .where(PromoCode.id == promo_code_id,
+               (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
+        .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise InvalidPromoCode("This promo code has been used up.")
+
+
+def give_back_promo_uses(session: Session, promo_code_ids) -> None:
+    """An enrollment that neither paid nor keeps a seat stops counting against its code."""
+    for promo_code_id, count in Counter(i for i in promo_code_ids if i is not None).items():
+        session.execute(
+            update(PromoCode).where(PromoCode.id == promo_code_id, PromoCode.uses >= count)
+            .values(uses=PromoCode.uses - count).execution_options(synchronize_session=False))
+
+
+def promoted_status(enrollment: Enrollment, now: datetime) -> str:
+    """A waitlisted learner given a seat: held (their own hold starts now) when they owe money
+    to an online provider, else enrolled."""
+    payment = enrollment.payment
+    if (payment is None or payment.hold_minutes is None or payment.status != "unpaid"
+            or payment.amount_cents == 0):
+        return "enrolled"
+    enrollment.hold_expires_at = now + timedelta(minutes=payment.hold_minutes)
+    payment.status, payment.updated_at = "pending", now
+    return HELD
+
+
+def hold_context(enrollment: Enrollment) -> dict:
+    """What a mail about a held seat adds: the payment link, the amount and the hold's end."""
+    payment = enrollment.payment
+    return {"pay_path": f"/enrollments/{enrollment.id}/pay",
+            "hold_expires_at": enrollment.hold_expires_at.isoformat(),
+            "amount_cents": payment.amount_cents, "currency": payment.currency}
+
+
+def _lapsed(now: datetime, class_session_id: int | None):
+    enrollment = Enrollment.__table__.c
+    where = [enrollment.status == HELD, enrollment.hold_expires_at <= now]
+    if class_session_id is not None:
+        where.append(enrollment.session_id == class_session_id)
+    return where
+
+
+def lapsed_holds_query(now: datetime, class_session_id: int | None = None):
+    """The bare selection of every hold whose time has passed (the bench's reference)."""
+    enrollment = Enrollment.__table__.c
+    return select(enrollment.id, enrollment.session_id).where(*_lapsed(now, class_session_id))
+
+
+def release_lapsed(session: Session, now: datetime,
+                   class_session_id: int | None = None) -> dict[int, int]:
+    """Release every lapsed hold (of one session, or all) in a few set-based statements:
+    enrollment cancelled, payment expired, seat and promo use given back. Answers the
+    released count per session; the caller promotes from the waitlist. No commit."""
+    session.flush()
+    connection = session.connection()  # Core statements: no ORM work per released row
+    enrollment, payment = Enrollment.__table__.c, Payment.__table__.c
+    session_ids = sorted(connection.scalars(
+        select(enrollment.session_id).distinct().where(*_lapsed(now, class_session_id))))
+    if not session_ids:
+        return {}
+    # Lock the sessions first, in id order, as every enrollment does: no deadlock.
+    for start in range(0, len(session_ids), CHUNK):
+        connection.execute(select(ClassSession.__table__.c.id).where(
+            ClassSession.__table__.c.id.in_(session_ids[start:start + CHUNK]))
+            .order_by(ClassSession.__table__.c.id).with_for_update())
+    # The condition is evaluated again under the locks: a hold paid meanwhile is left alone.
+    released = connection.execute(
+        update(Enrollment.__table__).where(*_lapsed(now, class_session_id))
+        .values(status="cancelled", cancelled_at=now, updated_at=now)
+        .returning(enrollment.id, enrollment.session_id)).all()
+    released_ids = [row.id for row in released]
+    promo_ids: list[int] = []
+    for start in range(0, len(released_ids), CHUNK):
+        chunk = released_ids[start:start + CHUNK]
+        promo_ids += connection.scalars(
+            select(payment.promo_code_id).where(payment.enrollment_id.in_(chunk),
+                                                payment.status == "pending",
+                                                payment.promo_code_id.is_not(None))).all()
+        connection.execute(update(Payment.__table__).where(
+            payment.enrollment_id.in_(chunk), payment.status == "pending")
+            .values(status="expired", updated_at=now))
+    give_back_promo_uses(session, promo_ids)
+    per_session: dict[int, list[int]] = {}
+    for row in released:
+        per_session.setdefault(row.session_id, []).append(row.id)
+    seats = ClassSession.__table__.c
+    for session_id, enrollment_ids in sorted(per_session.items()):
+        connection.execute(update(ClassSession.__table__).where(seats.id == session_id)
+                           .values(seats_taken=seats.seats_taken - len(enrollment_ids)))
+    for session_id, enrollment_ids in sorted(per_session.items()):
+        audit.record(session, None, "holds.released", "class_session", session_id,
+                     enrollments=sorted(enrollment_ids))
+    session.expire_all()  # the statements bypassed the ORM: loaded rows must be re-read
+    return {session_id: len(ids) for session_id, ids in per_session.items()}
+
+
+def sessions_with_waitlist(session: Session, session_ids) -> list[ClassSession]:
+    """Of these sessions, those with learners waiting (the ones a release should promote)."""
+    ids = list(session_ids)
+    if not ids:
+        return []
+    waiting = set(session.scalars(select(Enrollment.session_id).distinct().where(
+        Enrollment.session_id.in_(ids), Enrollment.status == "waitlisted")))
+    return [session.get(ClassSession, i) for i in sorted(waiting)]

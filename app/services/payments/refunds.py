@@ -1,0 +1,150 @@
+"""Refunds: by the policy (REFUND_CUTOFF_HOURS) when a learner cancels, in full when the center
+cancels, and at a staff member's request. A refund is requested in the cancelling transaction
+and made at Stripe after it commits (retried by the periodic sweep until it is recorded);
+a manual payment is marked refunded at once for staff to pay back."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.database import one_transaction
+from app.models import ClassSession, Enrollment, Payment, User
+from app.services import audit, blended, notifications
+from app.services import enrollment as enrollment_service
+from app.services.enrollment import holds
+from app.services.errors import Conflict, NotFound, PaymentUnavailable
+from app.services.payments.providers import Provider
+from app.services.payments.settings import PaymentSettings
+
+log = logging.getLogger(__name__)
+
+
+def notify(session: Session, kind: str, enrollment: Enrollment) -> None:
+    """Mail the learner about their payment (once per kind and enrollment)."""
+    payment = enrollment.payment
+    context = enrollment_service.mail_context(enrollment) | {
+        "amount_cents": payment.amount_cents, "currency": payment.currency,
+        "payment_status": payment.status, "learner_name": enrollment.learner.full_name}
+    if kind == "enrollment_confirmed":  # a paid hold is a seat now: a blended one gets its key
+        context |= blended.seat_taken(session, enrollment, enrollment.updated_at)
+    notifications.enqueue(session, kind=kind, recipient=enrollment.learner,
+                          event_key=f"{kind}:{enrollment.id}", context=context,
+                          subject=("enrollment", enrollment.id))
+
+
+def request_refund(session: Session, actor: User | None, payment: Payment,
+                   now: datetime) -> None:
+    """Ask for the whole payment back; a payment not taken online is marked refunded now."""
+    if payment.status != "paid" or payment.refund_requested_at is not None:
+        return
+    payment.refund_requested_at = payment.updated_at = now
+    audit.record(session, actor, "payment.refund_requested", "enrollment",
+                 payment.enrollment_id, amount_cents=payment.amount_cents)
+    if payment.method != "stripe":
+        _record_refunded(session, payment, None, now)
+
+
+def _record_refunded(session: Session, payment: Payment, reference: str | None,
+                     now: datetime) -> None:
+    payment.status, payment.refunded_at, payment.updated_at = "refunded", now, now
+    payment.refund_reference = reference
+    session.flush()
+    audit.record(session, None, "payment.refunded", "enrollment", payment.enrollment_id,
+                 amount_cents=payment.amount_cents, reference=reference,
+                 method=payment.method)
+    notify(session, "payment_refunded", payment.enrollment)
+
+
+def settle_cancelled(session: Session, actor: User | None, enrollment: Enrollment,
+                     now: datetime, settings: PaymentSettings, *, full: bool) -> None:
+    """What a cancellation does to the money: a hold's payment expires (its promo use comes
+    back), a paid one is refunded when `full` or early enough before the start."""
+    payment = enrollment.payment
+    if payment is None:
+        return
+    if payment.status in ("pending", "unpaid"):
+        payment.status = "expired" if payment.status == "pending" else payment.status
+        payment.updated_at = now
+        holds.give_back_promo_uses(session, [payment.promo_code_id])
+    elif payment.status == "paid":
+        cutoff = enrollment.session.starts_at - timedelta(hours=settings.refund_cutoff_hours)
+        if full or now <= cutoff:
+            request_refund(session, actor, payment, now)
+
+
+@one_transaction
+def cancel_enrollment(session: Session, actor: User, enrollment_id: int, now: datetime,
+                      settings: PaymentSettings) -> Enrollment:
+    """Cancel (as enrollment.cancel_enrollment) and settle the payment: refunded by the policy
+    for the learner, in full when staff cancel someone's place. Commits."""
+    before = session.get(Enrollment, enrollment_id) if 0 < enrollment_id < 2**31 else None
+    was_active = before is not None and before.status != "cancelled"
+    enrollment = enrollment_service.cancel_enrollment(session, actor, enrollment_id, now)
+    if was_active:
+        by_staff = actor.has_role("admin") and actor.id != enrollment.learner_id
+        settle_cancelled(session, actor, enrollment, now, settings, full=by_staff)
+    return enrollment
+
+
+def refund_session(session: Session, class_session: ClassSession, now: datetime) -> None:
+    """The center cancelled the class: every paid enrollment is refunded in full, every hold's
+    payment expires (inside the cancelling transaction)."""
+    payments = session.scalars(select(Payment).join(Payment.enrollment).where(
+        Enrollment.session_id == class_session.id,
+        Payment.status.in_(("paid", "pending"))))
+    for payment in payments:
+        if payment.status == "pending":
+            payment.status, payment.updated_at = "expired", now
+            holds.give_back_promo_uses(session, [payment.promo_code_id])
+        else:
+            request_refund(session, None, payment, now)
+
+
+@one_transaction
+def refund_by_staff(session: Session, actor: User, enrollment_id: int, now: datetime) -> Payment:
+    """The staff refund button: the whole payment back, whatever the policy. Commits."""
+    enrollment = session.get(Enrollment, enrollment_id) if 0 < enrollment_id < 2**31 else None
+    if enrollment is None or enrollment.payment is None:
+        raise NotFound("No payment is recorded for this enrollment.")
+    if enrollment.payment.status not in ("paid", "refunded"):
+        raise Conflict("Only a paid enrollment can be refunded.")
+    request_refund(session, actor, enrollment.payment, now)
+    return enrollment.payment
+
+
+def run_refunds(session: Session, provider: Provider, now: datetime,
+                payment_ids: list[int] | None = None) -> int:
+    """Make the requested online refunds at the provider (outside any transaction; each call
+    keyed per payment, so a repeat returns the first refund). Answers how many were recorded."""
+    done = 0
+    for payment_id, intent, amount in _refunds_due(session, payment_ids):
+        try:
+            reference = provider.refund(intent, amount, f"refund-{payment_id}")
+        except PaymentUnavailable as error:
+            log.warning("refund of payment %s waits for the next sweep: %s", payment_id, error)
+            continue
+        done += _record_refund(session, payment_id, reference, now)
+    return done
+
+
+@one_transaction
+def _refunds_due(session: Session, payment_ids: list[int] | None) -> list[tuple[int, str, int]]:
+    query = select(Payment.id, Payment.reference, Payment.amount_cents).where(
+        Payment.status == "paid", Payment.refund_requested_at.is_not(None),
+        Payment.method == "stripe", Payment.reference.is_not(None)).order_by(Payment.id)
+    if payment_ids is not None:
+        query = query.where(Payment.id.in_(payment_ids))
+    return [tuple(row) for row in session.execute(query.limit(500))]
+
+
+@one_transaction
+def _record_refund(session: Session, payment_id: int, reference: str, now: datetime) -> int:
+    payment = session.get(Payment, payment_id)
+    if payment.status != "paid":
+        return 0
+    _record_refunded(session, payment, reference, now)
+    return 1
