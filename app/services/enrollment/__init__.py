@@ -10,9 +10,8 @@ from app.services.enrollment.seats import (
     promote_from_waitlist,
     release_seat,
     take_write_lock,
-    waitlist_position,
-    waitlist_positions,
 )
+from app.services.enrollment.waitlist import waitlist_position, waitlist_positions
 
 __all__ = ["active_enrollment", "cancel_enrollment", "claim_seat", "enroll", "enrollments_of",
            "mail_context", "promote_from_waitlist", "release_seat", "take_write_lock",

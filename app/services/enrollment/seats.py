@@ -3,10 +3,9 @@ cancellations that promote the next learner — each use case one transaction wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
@@ -15,6 +14,7 @@ from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_CLAIMING_STATUSES
 from app.services import audit, blended, notifications
 from app.services.enrollment import holds
+from app.services.enrollment.waitlist import waitlist_position
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
@@ -220,37 +220,6 @@ def promote_from_waitlist(session: Session, class_session: ClassSession,
                      session_id=class_session.id, learner=enrollment.learner.email)
         promoted.append(enrollment)
     return promoted
-
-
-def waitlist_position(session: Session, enrollment: Enrollment) -> int | None:
-    """1 for the first learner waiting, …; None when the enrollment is not waitlisted."""
-    if enrollment.status != "waitlisted":
-        return None
-    ahead = session.scalar(
-        select(func.count()).select_from(Enrollment)
-        .where(Enrollment.session_id == enrollment.session_id,
-               Enrollment.status == "waitlisted", Enrollment.id < enrollment.id)
-    )
-    return ahead + 1
-
-
-def waitlist_positions(session: Session, enrollments: Iterable[Enrollment]) -> dict[int, int]:
-    """Waitlist position per waitlisted enrollment id, in one query."""
-    waiting = [e for e in enrollments if e.status == "waitlisted"]
-    if not waiting:
-        return {}
-    position = func.row_number().over(partition_by=Enrollment.session_id,
-                                      order_by=Enrollment.id).label("position")
-    ranked = (
-        select(Enrollment.id, position)
-        .where(Enrollment.session_id.in_({e.session_id for e in waiting}),
-               Enrollment.status == "waitlisted")
-        .subquery()
-    )
-    wanted = {e.id for e in waiting}
-    rows = session.execute(select(ranked.c.id, ranked.c.position)
-                           .where(ranked.c.id.in_(wanted)))
-    return {enrollment_id: position for enrollment_id, position in rows}
 
 
 def mail_context(enrollment: Enrollment) -> dict:

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.services.certificates.cards import card_attachments
+from app.services.clock import local_moment
 from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
-from app.services.reminders.classes import stale_reason as class_mail_stale_reason
-from app.services.clock import local_moment
 from app.services.payments.receipts import money, receipt_attachments
+from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
 from app.services.verification.lost_cards import card_attachments as lost_card_attachments
