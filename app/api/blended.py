@@ -14,9 +14,9 @@ from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.services import blended
+from app.services import enrollment as enrollment_service
 from app.services.blended.keycodes import MAX_KEYCODE, MAX_KEYCODES_PER_LOAD
 from app.services.blended.online_parts import MAX_CERTIFICATE_ID
-from app.services.enrollment import seats as enrollment_service
 
 ONLINE_PART_REQUEST = obj({"completed_on": SENT_DATE,
                            "certificate_id": line(MAX_CERTIFICATE_ID)},

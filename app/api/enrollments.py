@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models.base import utcnow
 from app.payment_edge import after_cancel, open_checkout_for, payment_settings
 from app.services import accounts, payments
-from app.services.enrollment import seats as enrollment_service
+from app.services import enrollment as enrollment_service
 from app.services.verification.lookup import certificate_view
 
 

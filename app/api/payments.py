@@ -13,8 +13,8 @@ from app.api.validation import request_body
 from app.extensions import db
 from app.models.base import utcnow
 from app.payment_edge import payment_provider, payment_settings
+from app.services import enrollment as enrollment_service
 from app.services import payments
-from app.services.enrollment import seats as enrollment_service
 from app.services.errors import InvalidSignature
 from app.services.payments.ledger import STAFF_METHODS
 

@@ -10,8 +10,8 @@ from app.forms.learner import ButtonForm, ReminderSettingsForm
 from app.models.base import utcnow
 from app.payment_edge import after_cancel, payment_settings
 from app.services import accounts, payments, schedule
+from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
-from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
 from app.services.verification.lookup import certificate_view
 from app.web.payments import after_enrolling

@@ -9,8 +9,8 @@ from app.extensions import db
 from app.forms.payments import ReviewForm
 from app.models.base import utcnow
 from app.payment_edge import open_checkout_for, payment_provider, payment_settings
+from app.services import enrollment as enrollment_service
 from app.services import payments, schedule
-from app.services.enrollment import seats as enrollment_service
 from app.services.errors import DomainError, NotFound
 from app.web.refusals import flash_refusal
 

@@ -8,9 +8,9 @@ from app.extensions import db
 from app.forms.learner import ButtonForm, FinderForm
 from app.models.base import utcnow
 from app.services import catalog, schedule
+from app.services import enrollment as enrollment_service
 from app.services.catalog import finder
 from app.services.enrollment import calendar_invites
-from app.services.enrollment import seats as enrollment_service
 
 bp = Blueprint("public", __name__)
 

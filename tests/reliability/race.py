@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from app.models import ClassSession, Enrollment, User
 from app.models.base import utcnow
-from app.services.enrollment import seats as service
+from app.services import enrollment as service
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.models import AuditEvent, ClassSession, Enrollment, Notification
 from app.models.base import utcnow
-from app.services.enrollment import seats as service
+from app.services import enrollment as service
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,

@@ -4,15 +4,18 @@ from app.services.enrollment.seats import (
     active_enrollment,
     cancel_enrollment,
     claim_seat,
+    closed_reason,
     enroll,
     enrollments_of,
     mail_context,
     promote_from_waitlist,
     release_seat,
+    require_id,
     take_write_lock,
 )
 from app.services.enrollment.waitlist import waitlist_position, waitlist_positions
 
-__all__ = ["active_enrollment", "cancel_enrollment", "claim_seat", "enroll", "enrollments_of",
-           "mail_context", "promote_from_waitlist", "release_seat", "take_write_lock",
+__all__ = ["active_enrollment", "cancel_enrollment", "claim_seat", "closed_reason", "enroll",
+           "enrollments_of",
+           "mail_context", "promote_from_waitlist", "release_seat", "require_id", "take_write_lock",
            "waitlist_position", "waitlist_positions"]
