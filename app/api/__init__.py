@@ -11,6 +11,7 @@ from app.api import (  # noqa: E402,F401  (route modules register on bp)
     certificates,
     enrollments,
     meta,
+    orders,
     payments,
     requirements,
     roster,

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
+from app.models.order import ClassRequest, OrderInvitation, OrderRedemption, SeatOrder
 from app.models.payment import Payment, PromoCode, StripeEvent
 from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
@@ -13,15 +14,19 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Certificate",
+    "ClassRequest",
     "ClassSession",
     "Course",
     "Enrollment",
     "InstructorAuthorisation",
     "Notification",
+    "OrderInvitation",
+    "OrderRedemption",
     "Organisation",
     "Payment",
     "PromoCode",
     "RecordsImportUpload",
+    "SeatOrder",
     "StripeEvent",
     "User",
     "UserRole",

@@ -46,10 +46,16 @@ class ClassSession(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     finalised_at: Mapped[datetime | None]
+    # Set for a private (on-site) class: never listed, enrollable only with its order's voucher.
+    private_for_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(lazy="joined")
     instructor: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def private(self) -> bool:
+        return self.private_for_id is not None
 
     @property
     def seats_left(self) -> int:

@@ -14,11 +14,12 @@ from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_CLAIMING_STATUSES
 from app.services import audit, notifications
-from app.services.enrollment import holds
+from app.services.enrollment import covered, holds
 from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
     EnrollmentClosed,
+    Forbidden,
     NotFound,
     SessionCancelled,
 )
@@ -99,6 +100,8 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
     class_session = _locked_class_session(session, class_id)
     if class_session is None:
         raise NotFound("No class session has this id.")
+    if class_session.private:
+        raise Forbidden("This is a private class: enroll with the voucher your employer sent.")
     if class_session.status == "cancelled":
         raise SessionCancelled()
     if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
@@ -170,7 +173,9 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
         raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
     if not is_admin and now >= class_session.starts_at:
         raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
-    held_seat = enrollment.status in SEAT_CLAIMING_STATUSES
+    # A seat set aside by an order goes back to the order, not to the class.
+    held_seat = (enrollment.status in SEAT_CLAIMING_STATUSES
+                 and not covered.give_back_to_order(session, enrollment))
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now
     enrollment.updated_at = now

@@ -13,6 +13,7 @@ from app.models import Notification
 from app.services.certificates.cards import card_attachments
 from app.services.clock import local_moment
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.orders.invoices import invoice_attachments
 from app.services.payments.receipts import money, receipt_attachments
 from app.services.reminders.message import mail_context as reminder_context
 from app.services.reminders.sweep import stale_reason as reminder_stale_reason
@@ -68,4 +69,5 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "certificate_issued": MailKind(attachments=card_attachments),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
+    "order_invoice": MailKind(attachments=invoice_attachments, context=refund_words),
 }
