@@ -126,7 +126,7 @@ def test_invitations_mail_each_address_once_per_send_and_duplicates_are_one(
 
 
 def test_addresses_from_a_csv_upload_skip_the_header():
-    content = "email\nann@example.test\n\nbob@example.test,ignored\n".encode()
+    content = b"email\nann@example.test\n\nbob@example.test,ignored\n"
     assert orders.addresses_from_csv(content) == ["ann@example.test", "bob@example.test"]
     assert orders.addresses_from_text("a@x.test, b@x.test;\nc@x.test") == [
         "a@x.test", "b@x.test", "c@x.test"]

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from app.database import one_transaction
 from app.models import ClassRequest, User
 from app.services import audit, notifications, schedule
-from app.services.schedule.sessions import instructor_by_email
 from app.services.enrollment.seats import require_id, take_write_lock
 from app.services.errors import Conflict, Invalid, NotFound, one_line
 from app.services.orders.placing import MAX_SEATS, add_order, offered_course, organisation_id_of
+from app.services.schedule.sessions import instructor_by_email
 
 MAX_DATES = 10
 NOTES_MAX_LENGTH = 2000
