@@ -17,6 +17,7 @@ from app.services.orders.invoices import (
     invoice_attachments,
     invoice_pdf,
     mail_invoice,
+    set_billing,
     terms_from,
 )
 from app.services.orders.placing import (
@@ -27,12 +28,17 @@ from app.services.orders.placing import (
     set_amount,
     visible_order,
 )
-from app.services.orders.redemption import open_sessions, redeem, voucher_order
+from app.services.orders.redemption import (
+    open_sessions,
+    open_sessions_of_courses,
+    redeem,
+    voucher_order,
+)
 from app.services.orders.results import invitation_lines, redemptions, watch_issued
 
 __all__ = ["InvoiceTerms", "addresses_from_csv", "addresses_from_text", "invitation_lines",
            "invite", "invoice_attachments", "invoice_pdf", "mail_invoice", "mark_paid",
-           "open_sessions", "orders_of", "place_order", "redeem", "redemptions",
-           "request_class", "requests_of", "revenue_by_organisation", "schedule_request",
-           "set_amount", "terms_from", "visible_order", "visible_request", "voucher_order",
-           "watch_issued"]
+           "open_sessions", "open_sessions_of_courses", "orders_of", "place_order", "redeem",
+           "redemptions", "request_class", "requests_of", "revenue_by_organisation",
+           "schedule_request", "set_amount", "set_billing", "terms_from", "visible_order",
+           "visible_request", "voucher_order", "watch_issued"]

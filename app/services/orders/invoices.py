@@ -12,11 +12,12 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from app.database import one_transaction
-from app.models import Notification, SeatOrder, User
+from app.models import Notification, Organisation, SeatOrder, User
 from app.services import audit, notifications
+from app.services.accounts import normalise_email
 from app.services.certificates.cards import _load_unicode_font
 from app.services.clock import local_moment
-from app.services.errors import Invalid
+from app.services.errors import Invalid, NotFound, one_line
 from app.services.orders.placing import visible_order
 from app.services.payments.receipts import money
 
@@ -126,3 +127,23 @@ def invoice_attachments(session: Session, notification: Notification,
         return []
     return [(f"{invoice_number(order)}.pdf", "application/pdf",
              invoice_pdf(order, terms_from(config)))]
+
+
+@one_transaction
+def set_billing(session: Session, actor: User, organisation_id: int, *, contact: str | None,
+                email: str | None, address: str | None) -> Organisation:
+    """Staff set where an organisation's invoices go."""
+    organisation = session.get(Organisation, organisation_id) if 0 < organisation_id < 2**31 \
+        else None
+    if organisation is None:
+        raise NotFound("No organisation has this id.")
+    values = {"billing_contact": one_line("billing_contact", contact),
+              "billing_email": one_line("billing_email", email),
+              "address": one_line("address", address)}
+    for name, value in values.items():
+        setattr(organisation, name, (value or "").strip() or None)
+    if organisation.billing_email:
+        organisation.billing_email = normalise_email(organisation.billing_email)
+    audit.record(session, actor, "organisation.billing_set", "organisation", organisation.id,
+                 billing_email=organisation.billing_email)
+    return organisation

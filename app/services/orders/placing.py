@@ -3,7 +3,7 @@ one session at once (the same atomic seat count as enrollment), paid by invoice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -12,9 +12,11 @@ from app.database import one_transaction
 from app.models import ClassSession, Course, Organisation, SeatOrder, User
 from app.services import audit
 from app.services.certificates import codes
+from app.services.clock import day_start_utc
 from app.services.enrollment.seats import require_id, take_write_lock
 from app.services.errors import Conflict, Invalid, NotEnoughSeats, NotFound, one_line
 from app.services.payments.ledger import STAFF_METHODS
+from app.services.records.reports import Report
 
 VOUCHER_LENGTH = 12
 MAX_SEATS = 500
@@ -168,12 +170,18 @@ def set_amount(session: Session, actor: User, order_id: int, amount_cents: int) 
     return order
 
 
-def revenue_by_organisation(session: Session) -> list[tuple[str, int, int, int]]:
-    """(organisation, orders, amount invoiced, amount paid) per organisation, by name."""
+def revenue_by_organisation(session: Session, zone_name: str, first: date,
+                            last: date) -> Report:
+    """Orders placed from the first month through the last, per organisation: how many,
+    the amount invoiced and the amount paid (cents), by name."""
+    since = day_start_utc(first.replace(day=1), zone_name)
+    until = day_start_utc((last.replace(day=1) + timedelta(days=32)).replace(day=1), zone_name)
     paid = func.sum(SeatOrder.amount_cents).filter(SeatOrder.status == "paid")
     rows = session.execute(
-        select(SeatOrder.organisation_id, func.count(), func.sum(SeatOrder.amount_cents), paid)
-        .group_by(SeatOrder.organisation_id))
-    names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
-    return sorted(((names[org], count, total or 0, done or 0)
-                   for org, count, total, done in rows), key=lambda row: row[0].lower())
+        select(Organisation.name, func.count(), func.sum(SeatOrder.amount_cents), paid)
+        .join(Organisation, Organisation.id == SeatOrder.organisation_id)
+        .where(SeatOrder.created_at >= since, SeatOrder.created_at < until)
+        .group_by(Organisation.name).order_by(Organisation.name))
+    return Report("revenue_by_organisation", "Revenue by organisation",
+                  ("organisation", "orders", "invoiced_cents", "paid_cents"),
+                  [(name, count, total or 0, done or 0) for name, count, total, done in rows])

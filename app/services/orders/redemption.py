@@ -121,3 +121,13 @@ def open_sessions(session: Session, order: SeatOrder, now: datetime) -> list[Cla
         query = query.where(ClassSession.course_id == order.course_id,
                             ClassSession.private_for_id.is_(None))
     return list(session.scalars(query))
+
+
+def open_sessions_of_courses(session: Session, now: datetime, limit: int = 200
+                             ) -> list[ClassSession]:
+    """Upcoming public sessions still open for enrollment (where a session order can go)."""
+    return list(session.scalars(
+        select(ClassSession).where(
+            ClassSession.status == "scheduled", ClassSession.enrollment_closes_at > now,
+            ClassSession.private_for_id.is_(None))
+        .order_by(ClassSession.starts_at, ClassSession.id).limit(limit)))

@@ -10,6 +10,7 @@ from app.web.admin import (  # noqa: E402,F401  (view modules register on bp)
     catalog,
     certificates,
     dashboard,
+    orders,
     outbox,
     payments,
     schedule,
