@@ -19,7 +19,6 @@ from app.services.errors import (
     AlreadyEnrolled,
     Conflict,
     EnrollmentClosed,
-    Forbidden,
     NotFound,
     SessionCancelled,
 )
@@ -97,11 +96,9 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
     them when the class is full."""
     require_id(class_id, "No class session has this id.")
     take_write_lock(session)
-    class_session = _locked_class_session(session, class_id)
+    class_session = covered.public_only(_locked_class_session(session, class_id))
     if class_session is None:
         raise NotFound("No class session has this id.")
-    if class_session.private:
-        raise Forbidden("This is a private class: enroll with the voucher your employer sent.")
     if class_session.status == "cancelled":
         raise SessionCancelled()
     if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
@@ -173,9 +170,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
         raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
     if not is_admin and now >= class_session.starts_at:
         raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
-    # A seat set aside by an order goes back to the order, not to the class.
-    held_seat = (enrollment.status in SEAT_CLAIMING_STATUSES
-                 and not covered.give_back_to_order(session, enrollment))
+    held_seat = enrollment.status in SEAT_CLAIMING_STATUSES and not covered.kept(session, enrollment)
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now
     enrollment.updated_at = now
