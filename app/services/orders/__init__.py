@@ -34,11 +34,11 @@ from app.services.orders.redemption import (
     redeem,
     voucher_order,
 )
-from app.services.orders.results import invitation_lines, redemptions, watch_issued
+from app.services.orders.results import invitation_lines, redemptions
 
 __all__ = ["InvoiceTerms", "addresses_from_csv", "addresses_from_text", "invitation_lines",
            "invite", "invoice_attachments", "invoice_pdf", "mail_invoice", "mark_paid",
            "open_sessions", "open_sessions_of_courses", "orders_of", "place_order", "redeem",
            "redemptions", "request_class", "requests_of", "revenue_by_organisation",
            "schedule_request", "set_amount", "set_billing", "terms_from", "visible_order",
-           "visible_request", "voucher_order", "watch_issued"]
+           "visible_request", "voucher_order"]

@@ -1,6 +1,6 @@
 """What comes back to the employer: who was invited, who enrolled where, attended and passed,
-with their certificate codes; and each certificate of a learner who came through an order
-joins that organisation's watch list when it is issued."""
+with their certificate codes (each such certificate also joins the organisation's watch list
+at issue: app.services.certificates.order_watch)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from app.models import (
     Enrollment,
     OrderRedemption,
     SeatOrder,
-    WatchListEntry,
 )
 
 
@@ -50,22 +49,3 @@ def invitation_lines(session: Session, order: SeatOrder) -> list[tuple[str, int,
     invitation."""
     status_by_email = {r.learner_email: r.enrollment_status for r in redemptions(session, order)}
     return [(i.email, i.times_sent, status_by_email.get(i.email)) for i in order.invitations]
-
-
-def watch_issued(session: Session, certificate: Certificate) -> None:
-    """Add a new certificate to the watch list of the organisation whose order paid for its
-    class, if it came through one; no commit."""
-    if certificate.enrollment_id is None:
-        return
-    organisation_id = session.scalar(
-        select(SeatOrder.organisation_id).join(OrderRedemption)
-        .where(OrderRedemption.enrollment_id == certificate.enrollment_id))
-    if organisation_id is None:
-        return
-    watched = session.scalar(select(WatchListEntry.id).where(
-        WatchListEntry.organisation_id == organisation_id,
-        WatchListEntry.certificate_id == certificate.id))
-    if watched is None:
-        session.add(WatchListEntry(organisation_id=organisation_id, certificate_id=certificate.id,
-                                   employee_name=certificate.holder.full_name[:200],
-                                   created_at=certificate.created_at))
