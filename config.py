@@ -139,6 +139,11 @@ class Config:
     SEAT_HOLD_MINUTES = env_int("SEAT_HOLD_MINUTES", 30)
     REFUND_CUTOFF_HOURS = env_int("REFUND_CUTOFF_HOURS", 48)
     HOLD_SWEEP_SECONDS = env_int("HOLD_SWEEP_SECONDS", 60)
+    # Employers' orders (API-2.md §3): when an invoice falls due, and how to pay it.
+    INVOICE_DUE_DAYS = env_int("INVOICE_DUE_DAYS", 30)
+    INVOICE_PAYMENT_INSTRUCTIONS = os.environ.get(
+        "INVOICE_PAYMENT_INSTRUCTIONS",
+        "Pay by bank transfer or check, quoting the invoice number.").strip()
 
 
 class DevelopmentConfig(Config):

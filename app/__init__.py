@@ -128,9 +128,11 @@ def register_blueprints(app: Flask) -> None:
     from app.web.lost_card import bp as lost_card_bp
 
     app.register_blueprint(lost_card_bp)
+    from app.web.orders import bp as orders_bp
     from app.web.payments import bp as payments_bp
 
     app.register_blueprint(payments_bp)
+    app.register_blueprint(orders_bp)
     csrf.exempt(api_bp)  # the API reads bearer tokens only, never the session cookie
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -14,6 +14,7 @@ from app.api import (  # noqa: E402,F401  (route modules register on bp)
     enrollments,
     lost_cards,
     meta,
+    orders,
     payments,
     requirements,
     roster,

@@ -11,18 +11,24 @@ from app.center import center_today
 from app.extensions import db
 from app.models.base import utcnow
 from app.payment_edge import after_cancel, open_checkout_for, payment_settings
-from app.services import accounts, payments
+from app.services import accounts, orders, payments
 from app.services import enrollment as enrollment_service
 from app.services.verification.lookup import certificate_view
 
 
 @bp.post("/sessions/<int:class_id>/enrollments")
 @documented("Enroll in a session (a held seat while paying online; the waitlist when it is "
-            "full)", request=obj({"promo_code": line(64, "a promo code, any case")}),
+            "full); with a voucher, a seat paid by the employer's order",
+            request=obj({"promo_code": line(64, "a promo code, any case"),
+                         "voucher": line(64, "an order's voucher code, any case")}),
             response=ref("Enrollment"), status=201, errors=(400, 404, 409, 422))
 @roles_required("learner")
 def create_enrollment(class_id: int):
     body = request_body()
+    if "voucher" in body:
+        enrollment = orders.redeem(db.session, current_api_user(), class_id,
+                                   body.text("voucher"), utcnow())
+        return enrollment_json(enrollment, None), 201
     enrollment = payments.enroll(db.session, current_api_user(), class_id, utcnow(),
                                  payment_settings(), promo_code=body.text("promo_code"))
     open_checkout_for(enrollment)

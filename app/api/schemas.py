@@ -129,7 +129,7 @@ COMPONENTS = {
             "instructor_name": STRING, "capacity": INTEGER, "seats_left": INTEGER,
             "waitlist_length": INTEGER, "enrollment_closes_at": MOMENT,
             "status": {"type": "string", "enum": ["scheduled", "cancelled", "completed"]},
-            "price_cents": INTEGER,
+            "price_cents": INTEGER, "private": BOOLEAN,
         },
         ["id", "course", "starts_at", "ends_at", "status"],
     ),

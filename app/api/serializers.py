@@ -43,6 +43,7 @@ def session_json(class_session: ClassSession, waitlist_length: int) -> dict:
         "enrollment_closes_at": moment(class_session.enrollment_closes_at),
         "status": class_session.status,
         "price_cents": class_session.price_due_cents,
+        "private": class_session.private,
     }
 
 

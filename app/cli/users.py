@@ -23,7 +23,10 @@ group = AppGroup("users", help="Manage user accounts.")
 @click.option("--name", "full_name", required=True)
 @click.option("--role", "roles", multiple=True, required=True, help="one of: " + ", ".join(ROLES))
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email: str, full_name: str, roles: tuple[str, ...], password_stdin: bool):
+@click.option("--organisation", default=None,
+              help="the employer's organisation, by name (made when new)")
+def create_user(email: str, full_name: str, roles: tuple[str, ...], password_stdin: bool,
+                organisation: str | None):
     """Create a user; the password is one line read from standard input."""
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
@@ -33,10 +36,12 @@ def create_user(email: str, full_name: str, roles: tuple[str, ...], password_std
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         user = accounts.create_user(db.session, email=email, full_name=full_name,
-                                    password=password, roles=roles, hasher=password_hasher())
+                                    password=password, roles=roles, hasher=password_hasher(),
+                                    organisation=organisation)
     except DomainError as error:
         fail(error.message)
-    click.echo(f"Created {user.email} with roles {', '.join(sorted(user.roles))}.")
+    of = f" of {user.organisation.name}" if user.organisation else ""
+    click.echo(f"Created {user.email}{of} with roles {', '.join(sorted(user.roles))}.")
 
 
 @group.command("set-password")

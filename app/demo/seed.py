@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.database import one_transaction
 from app.demo import data as demo_data
+from app.demo import orders as demo_orders
 from app.demo.blended import seed_blended_class
 from app.demo.data import PlannedCertificate, PlannedSession
 from app.models import (
@@ -51,6 +52,7 @@ def seed(session: Session, now: datetime, center_name: str, zone_name: str, *,
     for plan in demo_data.CERTIFICATES:
         seeder.certificate(plan)
     seeder.watch_list()
+    demo_orders.seed_orders(seeder)
     session.flush()
     audit.record(session, None, "demo.seeded", "user", seeder.users[demo_data.ADMIN_EMAIL].id)
     return True

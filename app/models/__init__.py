@@ -5,6 +5,7 @@ from app.models.blended import ClassReminder, Keycode, OnlinePart
 from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
+from app.models.order import ClassRequest, OrderInvitation, OrderRedemption, SeatOrder
 from app.models.payment import Payment, PromoCode, StripeEvent
 from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "ClassReminder",
+    "ClassRequest",
     "ClassSession",
     "Course",
     "Enrollment",
@@ -22,10 +24,13 @@ __all__ = [
     "Keycode",
     "Notification",
     "OnlinePart",
+    "OrderInvitation",
+    "OrderRedemption",
     "Organisation",
     "Payment",
     "PromoCode",
     "RecordsImportUpload",
+    "SeatOrder",
     "StripeEvent",
     "User",
     "UserRole",

@@ -48,10 +48,16 @@ class ClassSession(db.Model):
     # Parking or room notes, shown in the class reminder mail.
     arrival_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     finalised_at: Mapped[datetime | None]
+    # Set for a private (on-site) class: never listed, enrollable only with its order's voucher.
+    private_for_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(lazy="joined")
     instructor: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def private(self) -> bool:
+        return self.private_for_id is not None
 
     @property
     def seats_left(self) -> int:

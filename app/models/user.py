@@ -19,10 +19,14 @@ from app.models.vocab import ROLES
 
 
 class Organisation(db.Model):
-    """An employer (a hospital, a school district) whose staff verify certificates."""
+    """An employer (a hospital, a school district): its staff verify certificates, and it
+    buys seats for them (its invoices go to the billing contact)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    billing_contact: Mapped[str | None] = mapped_column(String(200))
+    billing_email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -90,9 +90,14 @@ NOTIFICATION_KINDS = (
     "card_lookup",
     "seat_held",
     "payment_refunded",
+    "order_invitation",
+    "class_scheduled",
+    "order_invoice",
 )
 PAYMENT_STATUSES = ("not_required", "unpaid", "pending", "paid", "covered", "refunded", "waived",
                     "expired")
+ORDER_STATUSES = ("unpaid", "paid")
+CLASS_REQUEST_STATUSES = ("requested", "scheduled", "declined")
 PAYMENT_PROVIDERS = ("manual", "stripe")
 # How staff took a payment; "stripe" is the online checkout's.
 PAYMENT_METHODS = ("cash", "card", "check", "invoice", "stripe")

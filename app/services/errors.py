@@ -87,6 +87,26 @@ class InvalidPromoCode(DomainError):
     default_message = "This promo code is unknown, expired, used up or not for this class."
 
 
+class InvalidVoucher(DomainError):
+    code, status = "invalid_voucher", 422
+    default_message = "No order has this voucher code."
+
+
+class VoucherNotValidHere(DomainError):
+    code, status = "voucher_not_valid_here", 422
+    default_message = "This voucher is for another course or another class."
+
+
+class VoucherUsedUp(DomainError):
+    code, status = "voucher_used_up", 422
+    default_message = "Every seat of this voucher has been used."
+
+
+class NotEnoughSeats(DomainError):
+    code, status = "not_enough_seats", 422
+    default_message = "The class has not enough free seats for this order."
+
+
 class InvalidSignature(DomainError):
     code, status = "invalid_signature", 400
     default_message = "The webhook signature is missing or does not match."

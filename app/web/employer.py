@@ -11,7 +11,7 @@ from app.extensions import db
 from app.forms.employer import BulkCheckForm, RemoveForm, SaveManyForm, WatchForm
 from app.models.base import utcnow
 from app.security import bulk_limit
-from app.services import verification
+from app.services import orders, verification
 from app.services.catalog import requirements
 from app.services.errors import Invalid, NotFound
 from app.services.verification import bulk_checks, watchlist
@@ -51,7 +51,9 @@ def dashboard():
         lines = watchlist.watch_list(db.session, current_user, today, within)
     return render_template("employer/dashboard.html", lines=lines, within=within, today=today,
                            windows=watchlist.EXPIRY_WINDOWS, watch_form=WatchForm(),
-                           organisation=current_user.organisation)
+                           organisation=current_user.organisation,
+                           seat_orders=orders.orders_of(db.session, current_user),
+                           class_requests=orders.requests_of(db.session, current_user))
 
 
 @bp.get("/employer/watch-list.csv")

@@ -10,16 +10,23 @@ import pytest
 from flask import current_app
 
 from app.extensions import db
-from app.models import InstructorAuthorisation, Notification, OnlinePart, User
+from app.models import (
+    ClassRequest,
+    InstructorAuthorisation,
+    Notification,
+    OnlinePart,
+    SeatOrder,
+    User,
+)
 from app.models.base import utcnow
 from app.models.certificate import WatchListEntry
-from app.services import accounts
+from app.services import accounts, orders
 from app.services.enrollment import calendar_invites
 from app.services.notifications import mail
 from tests import factories
 
 ROLES = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "employer",
-         "admin")
+         "other_employer", "admin")
 
 
 @dataclass
@@ -37,6 +44,8 @@ class World:
     other_entry: WatchListEntry
     notification: Notification
     authorisation: InstructorAuthorisation
+    order: SeatOrder
+    class_request: ClassRequest
     unsubscribe_token: str
     reset_token: str
     feed_token: str
@@ -77,6 +86,9 @@ def build_world() -> World:
     certificate = _certificate_of(enrollment)
     other_certificate = _certificate_of(other_enrollment)
     other_organisation = factories.OrganisationFactory(name="Elsewhere Hospital")
+    users["other_employer"] = factories.employer(full_name="Olga Otherfirm",
+                                                 email="olga@example.test",
+                                                 organisation=other_organisation)
     entry = WatchListEntry(organisation_id=users["employer"].organisation_id,
                            certificate_id=certificate.id, employee_name="Lena L. (ward 3)")
     other_entry = WatchListEntry(organisation_id=other_organisation.id,
@@ -93,12 +105,21 @@ def build_world() -> World:
                              certificate_id="HC-1", pdf=b"%PDF-1.4 test", pdf_name="hc.pdf")
     db.session.add_all([entry, other_entry, notification, authorisation, online_part])
     db.session.commit()
+    # The employer's organisation's order of seats and class request (§3).
+    order = orders.place_order(db.session, users["employer"], session.course.code, 2, None,
+                               utcnow(), "usd")
+    class_request = orders.request_class(
+        db.session, users["employer"], course_code=session.course.code, headcount=8,
+        preferred_dates=[factories.center_today() + timedelta(days=30)],
+        location="Ward 3 training room", notes=None, today=factories.center_today(),
+        now=utcnow())
     secret = current_app.config["SECRET_KEY"]
     return World(
         users=users, session=session, other_session=other_session, enrollment=enrollment,
         other_enrollment=other_enrollment, certificate=certificate,
         other_certificate=other_certificate, entry=entry, other_entry=other_entry,
-        notification=notification, authorisation=authorisation,
+        notification=notification, authorisation=authorisation, order=order,
+        class_request=class_request,
         unsubscribe_token=mail.unsubscribe_token(users["learner"].id, secret),
         reset_token=accounts.password_reset_token(users["learner"], utcnow(), secret),
         feed_token=calendar_invites.feed_token(users["instructor"].id, secret),

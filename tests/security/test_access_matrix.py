@@ -20,7 +20,8 @@ from tests.security.conftest import ROLES, World, build_world
 ALLOW, LOGIN = "allowed", "sent to /login"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 ROLE_OF = {"learner": "learner", "other_learner": "learner", "instructor": "instructor",
-           "other_instructor": "instructor", "employer": "employer", "admin": "admin"}
+           "other_instructor": "instructor", "employer": "employer",
+           "other_employer": "employer", "admin": "admin"}
 # Run last, in this order: they end the caller's token, browser session, or both.
 LAST = ("api.revoke_current_token", "auth.logout", "account.sign_out_everywhere")
 
@@ -51,6 +52,8 @@ def roles(*names: str, **refused: int) -> Policy:
 SIGNED_IN = roles(*set(ROLE_OF.values()))
 ADMIN = roles("admin")
 TEACHER = roles("instructor", "admin", other_instructor=403)  # the session's instructor
+ORGANISATION = roles("employer", other_employer=404)  # the world's order is the employer's
+ORGANISATION_OR_STAFF = roles("employer", "admin", other_employer=404)
 
 EXPECTED: dict[str, Policy] = {
     # public pages
@@ -75,8 +78,8 @@ EXPECTED: dict[str, Policy] = {
     "employer.dashboard": roles("employer"), "employer.checks": roles("employer"),
     "employer.run_checks": roles("employer"), "employer.save_to_watch_list": roles("employer"),
     "employer.watch_list_csv": roles("employer"),
-    "employer.remove_from_watch_list": roles("employer"),
-    "employer.confirm_removal": roles("employer"),
+    "employer.remove_from_watch_list": roles("employer", other_employer=404),
+    "employer.confirm_removal": roles("employer", other_employer=404),
     # API: anyone
     "api.health": public(), "api.openapi_document": public(), "api.list_courses": public(),
     "api.list_sessions": public(), "api.show_session": public(),
@@ -116,6 +119,18 @@ EXPECTED: dict[str, Policy] = {
     "api.receipt": roles("learner", "admin", learner=404, other_learner=404, admin=404),
     "api.stripe_webhook": public(), "api.record_payment": ADMIN,
     "api.create_promo_code": ADMIN, "api.list_promo_codes": ADMIN,
+    # employers' orders and class requests (API-2.md §3)
+    "orders.new_order": roles("employer"), "orders.place_order": roles("employer"),
+    "orders.order_page": ORGANISATION, "orders.invite": ORGANISATION,
+    "orders.resend": ORGANISATION, "orders.invoice": ORGANISATION,
+    "orders.request_class": roles("employer"), "orders.redeem_page": public(),
+    "orders.redeem": roles("learner"),
+    "api.create_order": roles("employer"), "api.list_orders": roles("employer", "admin"),
+    "api.show_order": ORGANISATION_OR_STAFF, "api.invite": ORGANISATION,
+    "api.order_payment": ADMIN, "api.order_invoice": ORGANISATION_OR_STAFF,
+    "api.create_class_request": roles("employer"),
+    "api.list_class_requests": roles("employer", "admin"),
+    "api.show_class_request": ORGANISATION_OR_STAFF, "api.schedule_class_request": ADMIN,
 }
 ADMIN_PREFIXES = ("admin.", "records.")  # every admin page and the records area
 
@@ -132,10 +147,14 @@ CODE_VIEWS = {"verify.show", "api.show_certificate", "api.wallet_card", "api.che
 SEES = {
     "Lena Learnwell": {"learner", "instructor", "employer", "admin"},
     "lena@example.test": {"learner", "instructor", "admin"},
-    "Otto Otherby": {"other_learner", "other_instructor", "admin"},
+    # other_employer: Otto's card is on their organisation's (Elsewhere Hospital's) watch list
+    "Otto Otherby": {"other_learner", "other_instructor", "other_employer", "admin"},
     "otto@example.test": {"other_learner", "other_instructor", "admin"},
     "Lena L. (ward 3)": {"employer", "admin"},
-    "Otto O. (night shift)": {"admin"},
+    "Otto O. (night shift)": {"other_employer", "admin"},
+    "Olga Otherfirm": {"other_employer", "admin"},
+    "olga@example.test": {"other_employer", "admin"},
+    "Ward 3 training room": {"employer", "admin"},
 }
 
 
@@ -148,6 +167,9 @@ def url_values(world: World, endpoint: str) -> dict:
         "course_id": world.session.course_id, "notification_id": world.notification.id,
         "authorisation_id": world.authorisation.id, "name": "enrollments",
         "filename": "site.css", "feed_token": world.feed_token,
+        "order_id": world.order.id,
+        "request_id": world.class_request.id, "voucher": world.order.voucher_code,
+        "organisation_id": world.order.organisation_id,
         "token": world.reset_token if endpoint.startswith("auth.") else world.unsubscribe_token,
     }
 
@@ -162,6 +184,10 @@ def body_for(world: World, endpoint: str) -> dict | None:
         return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
     if endpoint in ("blended.learner_online_part", "blended.instructor_online_part"):
         return {"completed_on": "2026-01-05", "certificate_id": "HC-1"}
+    if endpoint == "api.invite":
+        return {"emails": ["new.hire@example.test"]}
+    if endpoint == "orders.resend":
+        return {"email": "new.hire@example.test"}
     if endpoint == "api.record_completions":
         return {"results": [{"enrollment_id": world.enrollment.id, "outcome": "passed"}]}
     return None

@@ -12,7 +12,8 @@ from app.models import Organisation, User, UserRole
 from app.models.vocab import ROLES
 from app.services import audit
 from app.services.accounts.credentials import end_sessions
-from app.services.errors import Conflict, Invalid, NotFound, one_line
+from app.services.accounts.organisations import organisation_named
+from app.services.errors import Conflict, Invalid, NotFound
 
 PAGE_SIZE = 50
 
@@ -70,17 +71,7 @@ def organisations(session: Session) -> list[Organisation]:
 @one_transaction
 def attach_organisation(session: Session, actor: User, user: User, name: str | None) -> None:
     """Attach the user to the organisation of that name (created if new); empty detaches."""
-    name = (one_line("name", name) or "").strip()
-    organisation = None
-    if name:
-        organisation = session.scalar(select(Organisation).where(
-            func.lower(Organisation.name) == name.lower()))
-        if organisation is None:
-            organisation = Organisation(name=name)
-            session.add(organisation)
-            session.flush()
-            audit.record(session, actor, "organisation.created", "organisation", organisation.id,
-                         name=name)
+    organisation = organisation_named(session, actor, name)
     previous = user.organisation.name if user.organisation else None
     if (organisation.name if organisation else None) == previous:
         return

@@ -17,6 +17,7 @@ from app.models import Certificate, Notification, User
 from app.models.base import utcnow
 from app.services import audit, notifications
 from app.services.accounts import passwords
+from app.services.accounts.organisations import organisation_named
 from app.services.errors import Conflict, Invalid, one_line
 
 MIN_PASSWORD_LENGTH = 10
@@ -50,8 +51,10 @@ def user_by_email(session: Session, email: str) -> User | None:
 @one_transaction
 def create_user(session: Session, *, email: str, full_name: str, password: str | None,
                 roles: Iterable[str], job_title: str | None = None,
-                actor: User | None = None, hasher: PasswordHasher = passwords.STANDARD) -> User:
-    """Create an account; an e-mail that exists is a conflict."""
+                actor: User | None = None, hasher: PasswordHasher = passwords.STANDARD,
+                organisation: str | None = None) -> User:
+    """Create an account (of the named organisation, made when new); an e-mail that exists
+    is a conflict."""
     email = normalise_email(email)
     if user_by_email(session, email) is not None:
         raise Conflict(f"An account with the e-mail {email} already exists.")
@@ -71,6 +74,10 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.created", "user", user.id, email=email, roles=sorted(user.roles))
+    if organisation:
+        user.organisation = organisation_named(session, actor, organisation)
+        audit.record(session, actor, "user.organisation_set", "user", user.id,
+                     organisation=user.organisation.name, previous=None)
     return user
 
 

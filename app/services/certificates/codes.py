@@ -69,7 +69,38 @@ def check_symbol(first15: str) -> str:
     """The check symbol that makes the 15 given symbols a valid code."""
     if not _all_symbols(first15, RANDOM_SYMBOLS):
         raise ValueError(f"expected {RANDOM_SYMBOLS} code symbols, got {first15!r}")
-    return ALPHABET[_times_alpha_power(_weighted_sum(first15), -RANDOM_SYMBOLS)]
+    return _check_for(first15)
+
+
+def _check_for(symbols: str) -> str:
+    # Σ αⁱ·sᵢ + α^n·c = 0 for the n given symbols and the check c (same rule at any length).
+    return ALPHABET[_times_alpha_power(_weighted_sum(symbols), -len(symbols))]
+
+
+def generate_short_code(length: int) -> str:
+    """A random code of `length` symbols (≤ 16, the last one the check) shown in groups of four:
+    the same check as certificate codes, for shorter codes (a voucher's 12)."""
+    if not 2 <= length <= CODE_LENGTH:
+        raise ValueError(f"a code has 2 to {CODE_LENGTH} symbols, not {length}")
+    first = "".join(secrets.choice(ALPHABET) for _ in range(length - 1))
+    return _grouped(first + _check_for(first))
+
+
+def _grouped(symbols: str) -> str:
+    return "-".join(symbols[start:start + GROUP_SIZE]
+                    for start in range(0, len(symbols), GROUP_SIZE))
+
+
+def short_code_keys(text: str, length: int) -> tuple[str | None, bool]:
+    """(the code as stored, None) for a typed code of `length` symbols with a good check;
+    (None, True) when it has that many symbols but a failing check (mistyped); (None, False)
+    when it is no such code at all."""
+    symbols = normalise(text)
+    if not _all_symbols(symbols, length):
+        return None, False
+    if _weighted_sum(symbols) != 0:
+        return None, True
+    return _grouped(symbols), False
 
 
 def is_valid(symbols16: str) -> bool:
@@ -81,8 +112,7 @@ def format_code(symbols: str) -> str:
     """16 bare symbols shown as XXXX-XXXX-XXXX-XXXX."""
     if not _all_symbols(symbols, CODE_LENGTH):
         raise ValueError(f"expected {CODE_LENGTH} code symbols, got {symbols!r}")
-    groups = (symbols[start:start + GROUP_SIZE] for start in range(0, CODE_LENGTH, GROUP_SIZE))
-    return "-".join(groups)
+    return _grouped(symbols)
 
 
 def generate_code() -> str:

@@ -16,6 +16,7 @@ from app.services import audit, blended
 from app.services.certificates.changes import notify
 from app.services.certificates.codes import generate_code
 from app.services.certificates.expiry import expires_on
+from app.services.certificates.order_watch import watch_issued
 from app.services.clock import local_date
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound, NotStarted
 
@@ -152,6 +153,7 @@ def _issue_for_passes(session: Session, actor: User, enrollments: list[Enrollmen
             certificate = issue_certificate(session, enrollment, now, center_name=center_name,
                                             zone_name=zone_name)
             issued[enrollment.id] = certificate
+            watch_issued(session, certificate)
             audit.record(session, actor, "certificate_issued", "certificate", certificate.id,
                          code=certificate.code, enrollment_id=enrollment.id)
             notify(session, "certificate_issued", certificate)

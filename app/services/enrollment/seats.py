@@ -13,7 +13,7 @@ from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
 from app.models.vocab import OUTCOMES, SEAT_CLAIMING_STATUSES
 from app.services import audit, blended, notifications
-from app.services.enrollment import holds
+from app.services.enrollment import covered, holds
 from app.services.enrollment.waitlist import waitlist_position
 from app.services.errors import (
     AlreadyEnrolled,
@@ -96,7 +96,7 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
     them when the class is full."""
     require_id(class_id, "No class session has this id.")
     take_write_lock(session)
-    class_session = _locked_class_session(session, class_id)
+    class_session = covered.public_only(_locked_class_session(session, class_id))
     if class_session is None:
         raise NotFound("No class session has this id.")
     if class_session.status == "cancelled":
@@ -170,7 +170,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
         raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
     if not is_admin and now >= class_session.starts_at:
         raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
-    held_seat = enrollment.status in SEAT_CLAIMING_STATUSES
+    held_seat = enrollment.status in SEAT_CLAIMING_STATUSES and not covered.kept(session, enrollment)
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now
     enrollment.updated_at = now

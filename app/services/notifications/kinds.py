@@ -14,6 +14,7 @@ from app.services.certificates.cards import card_attachments
 from app.services.clock import local_moment
 from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.orders.invoices import invoice_attachments
 from app.services.payments.receipts import money, receipt_attachments
 from app.services.reminders.classes import stale_reason as class_mail_stale_reason
 from app.services.reminders.message import mail_context as reminder_context
@@ -78,4 +79,5 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "instructor_roster": MailKind(stale_reason=class_mail_stale_reason),
     "low_enrollment": MailKind(stale_reason=class_mail_stale_reason),
     "card_lookup": MailKind(attachments=lost_card_attachments),
+    "order_invoice": MailKind(attachments=invoice_attachments, context=refund_words),
 }

@@ -35,7 +35,8 @@ def upcoming_sessions_query(now: datetime, criteria: SessionFilter, zone_name: s
     query = (
         select(ClassSession)
         .join(ClassSession.course)
-        .where(ClassSession.status == "scheduled", ClassSession.starts_at > now)
+        .where(ClassSession.status == "scheduled", ClassSession.starts_at > now,
+               ClassSession.private_for_id.is_(None))  # a private class is never listed
         .order_by(ClassSession.starts_at, ClassSession.id)
     )
     if criteria.course_code:

@@ -11,6 +11,7 @@ from app.web.admin import (  # noqa: E402,F401  (view modules register on bp)
     certificates,
     dashboard,
     keycodes,
+    orders,
     outbox,
     payments,
     schedule,

@@ -29,7 +29,7 @@ from app.extensions import db
 from app.forms.records import ExportForm, ImportConfirmForm, ImportUploadForm, OshaForm, ReportPeriodForm
 from app.models.base import utcnow
 from app.request_size import larger_body
-from app.services import payments
+from app.services import orders, payments
 from app.services.errors import NotFound
 from app.services.records import exporting, importing, osha, reports
 
@@ -160,7 +160,9 @@ def reports_page():
     return render_template("records/reports.html", form=form, reports=found, first=first,
                            last=last, monthly=reports.monthly_totals(found[0]),
                            revenue=payments.revenue_by_course_month(db.session, center_zone(),
-                                                                    first, last))
+                                                                    first, last),
+                           org_revenue=orders.revenue_by_organisation(db.session, center_zone(),
+                                                                      first, last))
 
 
 @bp.get("/reports/<name>.csv")
