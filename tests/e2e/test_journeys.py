@@ -90,6 +90,8 @@ def my_classes_row(page: Page, title: str):
 
 
 def enroll_here(page: Page) -> None:
+    page.get_by_role("link", name="Review and enroll").click()
+    expect(page.get_by_role("heading", name="Review and enroll")).to_be_visible()
     page.get_by_role("button", name="Enroll").click()
     expect(page.get_by_text("You're enrolled")).to_be_visible()
     expect(page.get_by_text("You have a seat in this class.")).to_be_visible()

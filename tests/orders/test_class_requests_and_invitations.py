@@ -38,7 +38,7 @@ def test_a_requested_class_is_scheduled_private_with_an_order_and_the_employer_m
     assert made.status_code == 201
     assert made.get_json()["status"] == "requested"
     assert made.get_json()["notes"] == "Night shift staff"
-    instructor = factories.instructor()
+    instructor = factories.authorised_instructor(course.family)
     scheduled = schedule(client, api_token, made.get_json()["id"], instructor)
     assert scheduled.status_code == 201, scheduled.get_json()
     body = scheduled.get_json()
@@ -63,7 +63,8 @@ def test_a_private_class_takes_only_its_own_orders_voucher(client, db, api_token
     employer = factories.employer()
     course = factories.CourseFactory()
     made = request_class(client, api_token, employer, course).get_json()
-    body = schedule(client, api_token, made["id"], factories.instructor(), capacity=2).get_json()
+    body = schedule(client, api_token, made["id"], factories.authorised_instructor(course.family),
+                    capacity=2).get_json()
     class_id = body["session"]["id"]
     plain = client.post(f"/api/v1/sessions/{class_id}/enrollments", json={},
                         headers=api_token(factories.learner()))

@@ -41,9 +41,10 @@ def test_the_scheduled_class_mail_gives_the_date_and_the_invite_tools(app, db):
         preferred_dates=[factories.center_today() + timedelta(days=9)], location="School gym",
         notes=None, today=factories.center_today(), now=utcnow())
     starts = utcnow().replace(microsecond=0) + timedelta(days=9)
+    teacher = factories.authorised_instructor(course.family)
     orders.schedule_request(db.session, factories.admin(), request.id, starts_at=starts,
                             ends_at=starts + timedelta(hours=3), location="School gym",
-                            instructor_email=factories.instructor().email, capacity=10,
+                            instructor_email=teacher.email, capacity=10,
                             zone_name="America/New_York", currency="usd", now=utcnow())
     message = composed(app, "class_scheduled")
     text = message.get_body(("plain",)).get_content()

@@ -113,7 +113,7 @@ def test_a_private_class_request_from_the_dashboard_reaches_staff(client, db, lo
     login(factories.admin())
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "Oak Street School, gym" in dashboard and "Pediatric CPR" in dashboard
-    instructor = factories.instructor()
+    instructor = factories.authorised_instructor(course.family)
     starts = to_local(utcnow() + timedelta(days=30))
     scheduled = client.post(f"/admin/class-requests/{request.id}/schedule", data={
         "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),

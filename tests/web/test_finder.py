@@ -92,7 +92,10 @@ def test_session_page_shows_the_enroll_button_to_a_learner(client, login, schedu
     class_session = schedule["BLS-HCP"]
     login(factories.learner())
     html = client.get(f"/sessions/{class_session.id}").get_data(as_text=True)
-    assert ">Enroll</button>" in html
+    # Enrolling goes through the review step (price, promo code, refund policy) first.
+    assert f'href="/sessions/{class_session.id}/review">Review and enroll</a>' in html
+    review = client.get(f"/sessions/{class_session.id}/review").get_data(as_text=True)
+    assert ">Enroll</button>" in review and "refund" in review
     assert class_session.instructor.full_name in html
 
 
@@ -111,7 +114,7 @@ def test_session_page_says_why_enrolling_is_not_possible(client, login):
     assert "Flooded room" in client.get(f"/sessions/{cancelled.id}").get_data(as_text=True)
     closed_html = client.get(f"/sessions/{closed.id}").get_data(as_text=True)
     assert "Enrollment for this class has closed." in closed_html
-    assert ">Enroll</button>" not in closed_html
+    assert "Review and enroll" not in closed_html
 
 
 def test_unknown_session_page_is_404(client):
