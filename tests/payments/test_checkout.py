@@ -37,10 +37,10 @@ def test_a_session_price_overrides_the_course_price(client, db, enroll, api_toke
 
 def test_sessions_accept_a_price_of_their_own(client, db, api_token):
     course = factories.CourseFactory(price_cents=8500)
-    instructor = factories.instructor()
+    instructor = factories.authorised_instructor(course.family)
     headers = api_token(factories.admin())
-    body = {"course": course.code, "starts_at": "2031-03-04T14:00:00+00:00",
-            "ends_at": "2031-03-04T18:00:00+00:00", "location": "Room 2",
+    body = {"course": course.code, "starts_at": "2027-03-04T14:00:00+00:00",
+            "ends_at": "2027-03-04T18:00:00+00:00", "location": "Room 2",
             "instructor_email": instructor.email, "capacity": 8, "price_cents": 3000}
     created = client.post("/api/v1/sessions", json=body, headers=headers)
     assert created.status_code == 201 and created.get_json()["price_cents"] == 3000
