@@ -44,6 +44,8 @@ def links_for(certificate: Certificate, base_url: str, center_name: str) -> dict
 
 def mail_links(session: Session, notification: Notification, config: Mapping) -> dict:
     """The links the certificate mail adds at send time (notifications/kinds.py)."""
+    if notification.certificate_id is None:
+        return {}
     certificate = session.get(Certificate, notification.certificate_id)
     if certificate is None:
         return {}
