@@ -43,6 +43,9 @@ ERROR_STATUS = {
     "enrollment_closed": 422, "session_cancelled": 422, "not_started": 422, "rate_limited": 429,
     # API-2.md §2
     "invalid_promo_code": 422, "invalid_signature": 400, "payment_unavailable": 503,
+    # API-2.md §3 and §4
+    "invalid_voucher": 422, "voucher_not_valid_here": 422, "voucher_used_up": 422,
+    "not_enough_seats": 422, "online_part_missing": 422,
 }
 # Werkzeug's own answers the error handler maps onto a code of the table.
 HTTP_LAYER_STATUS = {("invalid", 405), ("invalid", 413), ("malformed", 415)}
@@ -73,7 +76,8 @@ def error_shape(response) -> None:
     assert ERROR_STATUS[code] == status or (code, status) in HTTP_LAYER_STATUS, (
         f"{code} came with status {status}, API.md says {ERROR_STATUS[code]}")
     if "fields" in body:
-        assert code == "invalid", f"fields sent with {code}"
+        # API-2 §4: online_part_missing names the enrollments missing it in `fields`.
+        assert code in ("invalid", "online_part_missing"), f"fields sent with {code}"
         assert isinstance(body["fields"], dict) and all(
             isinstance(name, str) and isinstance(msgs, list) and msgs
             and all(isinstance(m, str) for m in msgs) for name, msgs in body["fields"].items()

@@ -36,10 +36,10 @@ def voucher_order(session: Session, text: str | None) -> SeatOrder:
     symbol fails) when there is none."""
     code, mistyped = codes.short_code_keys(text or "", VOUCHER_LENGTH)
     if mistyped:
-        raise InvalidVoucher(MISTYPED, fields={"voucher": [MISTYPED]})
+        raise InvalidVoucher(MISTYPED)
     order = session.scalar(select(SeatOrder).where(SeatOrder.voucher_code == code)) if code else None
     if order is None:
-        raise InvalidVoucher(fields={"voucher": ["No order has this voucher code."]})
+        raise InvalidVoucher()
     return order
 
 
