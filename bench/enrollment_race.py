@@ -36,6 +36,7 @@ from app.models.base import utcnow  # noqa: E402
 from app.services import accounts, catalog  # noqa: E402
 from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
 from app.services.enrollment import seats as service  # noqa: E402
+from app.services.schedule import authorisations  # noqa: E402
 from app.services.schedule import sessions as scheduling  # noqa: E402
 from bench import private_name  # noqa: E402
 from config import Config  # noqa: E402
@@ -67,6 +68,9 @@ def prepare(url: str) -> tuple[list[int], int, int]:
                                        full_name="Bench Teacher", password=None,
                                        roles=["instructor"])
         course = catalog.course_by_code(db.session, "BLS-HCP")
+        # Classes are only given to an instructor authorised for the course's family.
+        authorisations.set_authorisation(db.session, None, teacher, course.family,
+                                         utcnow().date() + timedelta(days=730))
         ids = (learners, teacher.id, course.id)
         db.engine.dispose()
     return ids

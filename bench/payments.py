@@ -38,6 +38,7 @@ from app.models.base import utcnow  # noqa: E402
 from app.services import accounts, catalog, payments  # noqa: E402
 from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
 from app.services.enrollment import holds  # noqa: E402
+from app.services.schedule import authorisations  # noqa: E402
 from app.services.schedule import sessions as scheduling  # noqa: E402
 from bench import private_name  # noqa: E402
 from config import Config  # noqa: E402
@@ -61,10 +62,14 @@ def prepare(url: str, learners: int) -> tuple[list[int], int, int]:
         ids = [accounts.create_user(db.session, email=f"payer{n}@bench.test",
                                     full_name=f"Payer {n}", password=None,
                                     roles=["learner"]).id for n in range(learners)]
-        teacher = accounts.create_user(db.session, email="teacher@bench.test",
-                                       full_name="Bench Teacher", password=None,
-                                       roles=["instructor"]).id
-        course = catalog.course_by_code(db.session, "BLS-HCP").id
+        instructor = accounts.create_user(db.session, email="teacher@bench.test",
+                                          full_name="Bench Teacher", password=None,
+                                          roles=["instructor"])
+        bls = catalog.course_by_code(db.session, "BLS-HCP")
+        # Classes are only given to an instructor authorised for the course's family.
+        authorisations.set_authorisation(db.session, None, instructor, bls.family,
+                                         utcnow().date() + timedelta(days=730))
+        teacher, course = instructor.id, bls.id
         db.engine.dispose()
     return ids, teacher, course
 
