@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.database import one_transaction
 from app.models import ClassSession, Enrollment, User
@@ -253,13 +253,13 @@ def _notify(session: Session, kind: str, enrollment: Enrollment, context: dict) 
 
 def enrollments_of(session: Session, learner: User) -> list[Enrollment]:
     """Every enrollment of the learner, soonest class first, with its session loaded."""
-    # The instructors come joined with the sessions; their roles are not needed here, and
-    # loading them would add a query per 500 instructors.
+    # The instructors and payments come joined: the instructors' roles are not needed here,
+    # and a select-in load of either would add a query per 500 rows.
     return list(session.scalars(
         select(Enrollment).join(Enrollment.session)
         .where(Enrollment.learner_id == learner.id)
         .options(contains_eager(Enrollment.session).joinedload(ClassSession.instructor)
-                 .lazyload(User.role_rows))
+                 .lazyload(User.role_rows), joinedload(Enrollment.payment))
         .order_by(ClassSession.starts_at, Enrollment.id)
     ))
 
