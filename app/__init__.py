@@ -40,6 +40,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from app.web.language import register_language
+
+    register_language(app)
     from app.security import register_security
 
     register_security(app)

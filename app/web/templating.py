@@ -8,32 +8,44 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app
+from flask_babel import get_locale, gettext, ngettext
 
 from app.center import center_zone
 from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
-from app.services import credentials
+from app.services import credentials, formatting
 from app.services.certificates.cards import verify_url
 from app.services.clock import local_moment
 from app.web.access import home_for
 from app.web.audit_words import action_words, subject_words
 
-LONG_DATE = "%A, %B %-d, %Y"
-CLOCK = "%-I:%M %p"
+
+def _locale() -> str:
+    return str(get_locale())
 
 
-def center_time(moment: datetime | None, pattern: str = f"{LONG_DATE}, {CLOCK}") -> str:
+def center_time(moment: datetime | None) -> str:
     """A UTC moment shown in the center's time zone (long date and clock time, with the zone)."""
     if moment is None:
         return ""
-    local = local_moment(moment, center_zone())
-    return local.strftime(pattern) + " " + local.tzname()
+    return formatting.moment_text(moment, center_zone(), _locale())
+
+
+def center_clock(moment: datetime | None) -> str:
+    """Only the center's clock time of a UTC moment, with the zone ('2:30 PM EST')."""
+    return formatting.clock(moment, center_zone(), _locale()) if moment else ""
 
 
 def center_date(moment: datetime | None) -> str:
     """The center's long date of a UTC moment, without the time."""
     if moment is None:
         return ""
-    return local_moment(moment, center_zone()).strftime(LONG_DATE)
+    return formatting.long_date(local_moment(moment, center_zone()).date(), _locale())
+
+
+def short_center_date(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return formatting.short_date(local_moment(moment, center_zone()).date(), _locale())
 
 
 def long_date(day: date | str | None) -> str:
@@ -42,7 +54,7 @@ def long_date(day: date | str | None) -> str:
         return ""
     if isinstance(day, str):
         day = date.fromisoformat(day)
-    return day.strftime(LONG_DATE)
+    return formatting.long_date(day, _locale())
 
 
 def days_left(day: date | str, today: date) -> str:
@@ -51,10 +63,10 @@ def days_left(day: date | str, today: date) -> str:
         day = date.fromisoformat(day)
     left = (day - today).days
     if left == 0:
-        return "expires today"
+        return gettext("expires today")
     if left > 0:
-        return f"{left} day{'s' if left != 1 else ''} left"
-    return f"expired {-left} day{'s' if left != -1 else ''} ago"
+        return ngettext("%(num)d day left", "%(num)d days left", left)
+    return ngettext("expired %(num)d day ago", "expired %(num)d days ago", -left)
 
 
 # A valid card this close to its expiry date is shown as expiring (the watch list's first window).
@@ -85,7 +97,7 @@ def topic_labels(topics) -> str:
 
 
 def money(cents: int | None) -> str:
-    return "Free" if not cents else f"${cents / 100:,.2f}"
+    return gettext("Free") if not cents else formatting.money(cents, locale=_locale())
 
 
 def add_to_linkedin_url(record: dict) -> str:
@@ -101,7 +113,8 @@ def add_to_linkedin_url(record: dict) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["add_to_linkedin_url"] = add_to_linkedin_url
     app.jinja_env.filters.update(
-        center_time=center_time, center_date=center_date, long_date=long_date,
+        center_time=center_time, center_clock=center_clock, center_date=center_date,
+        short_center_date=short_center_date, long_date=long_date,
         days_left=days_left, level_label=level_label, topic_labels=topic_labels, money=money,
         revocation_label=revocation_label, action_words=action_words,
         subject_words=subject_words, state_label=lambda state: STATE_LABELS.get(state, state),

@@ -21,6 +21,7 @@ from app.services.accounts.staff import (
     search_users,
 )
 from app.services.accounts.users import (
+    LANGUAGES,
     any_accounts,
     authenticate,
     certificates_of,
@@ -28,12 +29,14 @@ from app.services.accounts.users import (
     normalise_email,
     password_reset_token,
     request_password_reset,
+    set_preferred_language,
     set_reminder_opt_out,
     user_by_email,
     user_for_reset_token,
 )
 
 __all__ = [
+    "LANGUAGES", "set_preferred_language",
     "active_instructors", "any_accounts", "attach_organisation", "authenticate", "certificates_of",
     "change_password", "create_user", "deactivate_user", "end_sessions", "get_user",
     "grant_role", "normalise_email", "organisations", "password_matches", "password_reset_token",

@@ -23,14 +23,14 @@ ATTEMPT_MAIL_SECONDS = 3600  # one "someone tried to register" mail per holder p
 
 @one_transaction
 def register(session: Session, *, email: str, full_name: str, password: str, now: datetime,
-             job_title: str | None = None,
+             job_title: str | None = None, preferred_language: str = "en",
              hasher: PasswordHasher = passwords.STANDARD) -> User | None:
     """Create a learner account and mail a welcome; when the e-mail has an account already,
     mail its holder instead and answer None (the caller shows the same answer either way)."""
     try:
         user = create_user(session, email=email, full_name=full_name, password=password,
                            roles=["learner"], job_title=(job_title or "").strip() or None,
-                           hasher=hasher)
+                           hasher=hasher, preferred_language=preferred_language)
     except Conflict:
         holder = user_by_email(session, normalise_email(email))
         if holder is not None and holder.active:

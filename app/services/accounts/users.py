@@ -23,6 +23,10 @@ from app.services.errors import Conflict, Invalid, one_line
 MIN_PASSWORD_LENGTH = 10
 
 
+# The languages pages and learner mail exist in (API-2 §6): a code, and its name in itself.
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
 def normalise_email(email: str) -> str:
     """The address as stored: checked by email-validator, then lower-cased."""
     try:
@@ -52,7 +56,7 @@ def user_by_email(session: Session, email: str) -> User | None:
 def create_user(session: Session, *, email: str, full_name: str, password: str | None,
                 roles: Iterable[str], job_title: str | None = None,
                 actor: User | None = None, hasher: PasswordHasher = passwords.STANDARD,
-                organisation: str | None = None) -> User:
+                organisation: str | None = None, preferred_language: str = "en") -> User:
     """Create an account (of the named organisation, made when new); an e-mail that exists
     is a conflict."""
     email = normalise_email(email)
@@ -68,6 +72,7 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
         email=email, full_name=full_name.strip(), job_title=job_title,
         password_hash=passwords.hash_password(password, hasher) if password else None,
         password_changed_at=utcnow(),
+        preferred_language=preferred_language if preferred_language in LANGUAGES else "en",
     )
     for role in roles:
         user.grant(role)
@@ -160,6 +165,16 @@ def set_reminder_opt_out(session: Session, user: User, opt_out: bool) -> None:
     if user.reminders_opt_out != opt_out:
         user.reminders_opt_out = opt_out
         audit.record(session, user, "user.reminders_opt_out", "user", user.id, opt_out=opt_out)
+
+
+@one_transaction
+def set_preferred_language(session: Session, user: User, language: str) -> None:
+    """The language the user's pages and mail are in; commits."""
+    if language not in LANGUAGES:
+        raise Invalid.field("preferred_language", f"Choose one of: {', '.join(LANGUAGES)}.")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        audit.record(session, user, "user.language_set", "user", user.id, language=language)
 
 
 def certificates_of(session: Session, holder: User) -> list[Certificate]:

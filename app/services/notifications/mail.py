@@ -15,6 +15,7 @@ import ssl
 import tempfile
 import unicodedata
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.models.base import utcnow
-from app.services.clock import local_moment
+from app.services import formatting
 from app.services.notifications.kinds import MAIL_KINDS, MailKind
 
 log = logging.getLogger(__name__)
@@ -68,21 +69,31 @@ def template_context(session: Session, notification: Notification, config: Mappi
         if notification.recipient_id else None,
         notification=notification,
     )
-    context.update(_class_times(context, config["CENTER_TIMEZONE"]))
+    language = mail_language(notification)
+    context.update(language=language, locale=formatting.locale_for(language))
+    context.update(_class_times(context, config["CENTER_TIMEZONE"], context["locale"]))
     kind_context = MAIL_KINDS.get(notification.kind, MailKind()).context
     if kind_context is not None:
         context.update(kind_context(session, notification, config))
     return context
 
 
-def _class_times(context: Mapping, zone_name: str) -> dict:
+def _class_times(context: Mapping, zone_name: str, locale: str) -> dict:
     """A class's start and end (stored in UTC in the row) as the center's wall-clock time."""
     if "starts_at" not in context or "ends_at" not in context:
         return {}
-    starts = local_moment(datetime.fromisoformat(context["starts_at"]), zone_name)
-    ends = local_moment(datetime.fromisoformat(context["ends_at"]), zone_name)
-    return {"starts_local": starts.strftime("%A %B %-d, %Y, %-I:%M %p ") + starts.tzname(),
-            "ends_local": ends.strftime("%-I:%M %p ") + ends.tzname()}
+    starts = datetime.fromisoformat(context["starts_at"])
+    ends = datetime.fromisoformat(context["ends_at"])
+    return {"starts_local": formatting.moment_text(starts, zone_name, locale),
+            "ends_local": formatting.clock(ends, zone_name, locale)}
+
+
+def mail_language(notification: Notification) -> str:
+    """The language a mail is written in: its recipient's, else the one asked for when it was
+    queued (a card look-up for an address without an account), else English."""
+    if notification.recipient is not None:
+        return notification.recipient.preferred_language or "en"
+    return (notification.context or {}).get("language") or "en"
 
 
 def display_name(name: str | None) -> str:
@@ -94,11 +105,13 @@ def display_name(name: str | None) -> str:
 
 
 def render(templates: Environment, kind: str, context: dict) -> tuple[str, str, str]:
-    """(subject, text body, HTML body) of a kind's templates."""
-    env = templates
-    subject = env.get_template(f"email/{kind}.subject.txt").render(context)
-    text = env.get_template(f"email/{kind}.txt").render(context)
-    html = env.get_template(f"email/{kind}.html").render(context)
+    """(subject, text body, HTML body) of a kind's templates, in the context's language (the
+    environment's `in_language`, when the app installed one)."""
+    in_language = templates.globals.get("in_language") or (lambda language: nullcontext())
+    with in_language(context.get("language")):
+        subject = templates.get_template(f"email/{kind}.subject.txt").render(context)
+        text = templates.get_template(f"email/{kind}.txt").render(context)
+        html = templates.get_template(f"email/{kind}.html").render(context)
     return " ".join(subject.split()), text, html
 
 
