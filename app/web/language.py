@@ -9,6 +9,7 @@ later catalog can cover them."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, g, has_request_context, request
@@ -61,9 +62,13 @@ def in_language(language: str | None):
 
 def localized(message: str | None) -> str | None:
     """Domain text (a rule's error or reason) in the page's language: a `Text` by its catalog
-    entry and values, a plain string as its own entry (English when the catalog has none)."""
+    entry and values (dates as the locale's long date), a plain string as its own entry
+    (English when the catalog has none)."""
     if isinstance(message, Text):
-        return gettext(message.msgid, **message.values)
+        locale = str(get_locale())
+        values = {name: formatting.long_date(value, locale) if isinstance(value, date) else value
+                  for name, value in message.values.items()}
+        return gettext(message.msgid, **values)
     return gettext(message) if message else message
 
 
