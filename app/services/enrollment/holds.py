@@ -45,10 +45,11 @@ def seat_status(charge: Charge | None, claimed: bool) -> str:
 
 def attach_payment(session: Session, enrollment: Enrollment, charge: Charge | None,
                    now: datetime) -> Payment | None:
-    """Record what the new enrollment owes (and take its promo code's use); no commit."""
+    """Record what the new enrollment owes (and take its promo code's use when it has a seat:
+    a waitlisted learner's use counts once a seat is theirs, API-2 §2); no commit."""
     if charge is None or (charge.amount_cents == 0 and charge.promo_code_id is None):
         return None
-    if charge.promo_code_id is not None:
+    if charge.promo_code_id is not None and enrollment.status != "waitlisted":
         take_promo_use(session, charge.promo_code_id)
     if charge.amount_cents == 0:
         status = "not_required"
@@ -75,6 +76,17 @@ def take_promo_use(session: Session, promo_code_id: int) -> None:
         .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         raise InvalidPromoCode("This promo code has been used up.")
+
+
+def count_promoted_promo_use(session: Session, enrollment: Enrollment) -> None:
+    """A waitlisted learner given a seat starts counting against their code. The price was
+    promised when they joined the waitlist, so the seat is not refused if the code has since
+    been used up: the use is counted even past its limit."""
+    payment = enrollment.payment
+    if payment is not None and payment.promo_code_id is not None:
+        session.execute(update(PromoCode).where(PromoCode.id == payment.promo_code_id)
+                        .values(uses=PromoCode.uses + 1)
+                        .execution_options(synchronize_session=False))
 
 
 def give_back_promo_uses(session: Session, promo_code_ids) -> None:
