@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Enrollment, Payment, PromoCode
@@ -15,8 +15,6 @@ from app.services import audit
 from app.services.errors import InvalidPromoCode
 
 HELD = "pending_payment"
-# Bound on the ids one statement names (SQLite allows 32766 bound values).
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -139,44 +137,44 @@ def release_lapsed(session: Session, now: datetime,
     session.flush()
     connection = session.connection()  # Core statements: no ORM work per released row
     enrollment, payment = Enrollment.__table__.c, Payment.__table__.c
-    session_ids = sorted(connection.scalars(
-        select(enrollment.session_id).distinct().where(*_lapsed(now, class_session_id))))
-    if not session_ids:
-        return {}
+    seats = ClassSession.__table__.c
     # Lock the sessions first, in id order, as every enrollment does: no deadlock.
-    for start in range(0, len(session_ids), CHUNK):
-        connection.execute(select(ClassSession.__table__.c.id).where(
-            ClassSession.__table__.c.id.in_(session_ids[start:start + CHUNK]))
-            .order_by(ClassSession.__table__.c.id).with_for_update())
+    connection.execute(select(seats.id).where(seats.id.in_(
+        select(enrollment.session_id).where(*_lapsed(now, class_session_id))))
+        .order_by(seats.id).with_for_update())
     # The condition is evaluated again under the locks: a hold paid meanwhile is left alone.
     released = connection.execute(
         update(Enrollment.__table__).where(*_lapsed(now, class_session_id))
         .values(status="cancelled", cancelled_at=now, updated_at=now)
         .returning(enrollment.id, enrollment.session_id)).all()
-    released_ids = [row.id for row in released]
-    promo_ids: list[int] = []
-    for start in range(0, len(released_ids), CHUNK):
-        chunk = released_ids[start:start + CHUNK]
-        promo_ids += connection.scalars(
-            select(payment.promo_code_id).where(payment.enrollment_id.in_(chunk),
-                                                payment.status == "pending",
-                                                payment.promo_code_id.is_not(None))).all()
-        connection.execute(update(Payment.__table__).where(
-            payment.enrollment_id.in_(chunk), payment.status == "pending")
-            .values(status="expired", updated_at=now))
-    give_back_promo_uses(session, promo_ids)
-    per_session: dict[int, list[int]] = {}
+    if not released:
+        return {}
+    # The rows this call just released, named by the moment it stamped on them, so the
+    # statements below never carry 10⁴ ids back and forth.
+    just_released = select(enrollment.id).where(
+        enrollment.status == "cancelled", enrollment.cancelled_at == now,
+        enrollment.hold_expires_at <= now)
+    their_payments = (payment.status == "pending", payment.enrollment_id.in_(just_released))
+    promo = PromoCode.__table__.c
+    connection.execute(update(PromoCode.__table__).where(promo.id.in_(
+        select(payment.promo_code_id).where(*their_payments))).values(
+        uses=promo.uses - select(func.count()).where(
+            payment.promo_code_id == promo.id, *their_payments).scalar_subquery()))
+    connection.execute(update(Payment.__table__).where(*their_payments)
+                       .values(status="expired", updated_at=now))
+    per_session = Counter(row.session_id for row in released)
+    connection.execute(
+        update(ClassSession.__table__).where(seats.id == bindparam("released_session"))
+        .values(seats_taken=seats.seats_taken - bindparam("released_count")),
+        [{"released_session": session_id, "released_count": count}
+         for session_id, count in sorted(per_session.items())])
+    ids_of: dict[int, list[int]] = {}
     for row in released:
-        per_session.setdefault(row.session_id, []).append(row.id)
-    seats = ClassSession.__table__.c
-    for session_id, enrollment_ids in sorted(per_session.items()):
-        connection.execute(update(ClassSession.__table__).where(seats.id == session_id)
-                           .values(seats_taken=seats.seats_taken - len(enrollment_ids)))
-    for session_id, enrollment_ids in sorted(per_session.items()):
-        audit.record(session, None, "holds.released", "class_session", session_id,
-                     enrollments=sorted(enrollment_ids))
+        ids_of.setdefault(row.session_id, []).append(row.id)
+    audit.record_many(session, None, "holds.released", "class_session", [
+        (session_id, {"enrollments": sorted(ids)}) for session_id, ids in sorted(ids_of.items())])
     session.expire_all()  # the statements bypassed the ORM: loaded rows must be re-read
-    return {session_id: len(ids) for session_id, ids in per_session.items()}
+    return dict(per_session)
 
 
 def sessions_with_waitlist(session: Session, session_ids) -> list[ClassSession]:
