@@ -11,7 +11,7 @@ from app.services import audit
 from app.services.errors import Conflict
 
 COURSE_FIELDS = (
-    "code", "family", "title", "description", "level", "topics", "guidelines",
+    "code", "family", "title", "description", "description_es", "level", "topics", "guidelines",
     "validity_months", "expiry_rule", "format", "duration_minutes", "default_capacity",
     "price_cents", "renewal", "instructor_course", "active", "what_to_bring",
     "online_course_url",
