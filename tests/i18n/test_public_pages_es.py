@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import Notification, User
+from app.models import Course, Notification, User
 from app.models.base import utcnow
 from app.services import accounts, catalog
 from app.services.catalog.standard import STANDARD_COURSES
@@ -228,3 +228,25 @@ def test_a_page_that_needs_signing_in_says_so_in_spanish(client, db):
     html = client.get("/account/password?lang=es", follow_redirects=True).get_data(as_text=True)
     assert "Inicie sesión para ver esta página." in html
     assert "Please log in" not in html
+
+
+def test_an_admin_writes_the_spanish_description_and_spanish_pages_show_it(db, login):
+    client = login(factories.admin())
+    course_form = {
+        "code": "cpr-es", "family": "heartsaver_cpr", "title": "Adult CPR for Coaches",
+        "description": "Two hours of adult CPR.", "description_es": "Dos horas de RCP en adultos.",
+        "level": "lay_rescuer", "topics": ["adult_cpr", "aed"], "guidelines": ["AHA"],
+        "validity_months": "24", "expiry_rule": "end_of_month", "format": "classroom",
+        "duration_minutes": "120", "default_capacity": "10", "price": "45.50"}
+    assert client.post("/admin/courses/new", data=course_form).status_code == 302
+    course = db.session.scalar(select(Course).where(Course.code == "CPR-ES"))
+    assert course.description_es == "Dos horas de RCP en adultos."
+    spanish = client.get("/?lang=es").get_data(as_text=True)
+    assert "Dos horas de RCP en adultos." in spanish and "Two hours of adult CPR." not in spanish
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Two hours of adult CPR." in english and "Dos horas" not in english
+    cleared = client.post(f"/admin/courses/{course.id}/edit",
+                          data=course_form | {"code": "CPR-ES", "description_es": ""})
+    assert cleared.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Course, course.id).description_es is None

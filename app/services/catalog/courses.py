@@ -47,6 +47,8 @@ def apply_fields(course: Course, fields: dict) -> None:
     for name in COURSE_FIELDS:
         if name in fields and fields[name] is not None:
             setattr(course, name, fields[name])
+    if "description_es" in fields:  # an empty Spanish description is none: pages show English
+        course.description_es = (fields["description_es"] or "").strip() or None
 
 
 @one_transaction
