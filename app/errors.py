@@ -58,6 +58,13 @@ def error_response(status: int, code: str, message: str, fields=None, headers=No
     return response, status, headers or {}
 
 
+def _page_words(error: HTTPException, message: str) -> str:
+    """A page says werkzeug's own (English) description of an HTTP error in its language."""
+    if wants_json() or error.description != type(error).description:
+        return message
+    return PAGE_MESSAGES.get(error.code or 500, message)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
@@ -79,9 +86,8 @@ def register_error_handlers(app: Flask) -> None:
             if error.code == 405:  # HTTP requires a 405 to name the allowed methods
                 headers = {"Allow": error.get_response().headers.get("Allow", "")}
         code = HTTP_ERROR_CODES.get(error.code or 500, "error")
-        if not wants_json() and error.description == type(error).description:
-            message = PAGE_MESSAGES.get(error.code or 500, message)
-        return error_response(error.code or 500, code, message, headers=headers)
+        return error_response(error.code or 500, code, _page_words(error, message),
+                              headers=headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
