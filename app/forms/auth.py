@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,10 +31,10 @@ def checked_email(form, field) -> None:
     try:
         normalise_email(field.data or "")
     except Invalid as error:
-        # Translators: %(reason)s is email-validator's own English explanation; a translation
-        # may leave it out.
-        raise ValidationError(_("This does not look like an e-mail address: %(reason)s",
-                                reason=error.fields["email"][0])) from error
+        if get_locale().language == "en":  # email-validator explains why, in English only
+            raise ValidationError("This does not look like an e-mail address: "
+                                  + error.fields["email"][0]) from error
+        raise ValidationError(_("This does not look like an e-mail address.")) from error
 
 
 def email_field() -> EmailField:
