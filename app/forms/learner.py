@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Form, SelectField
 from wtforms.fields import SelectChoice
@@ -11,25 +12,25 @@ from app.models.vocab import GUIDELINES, LEVEL_LABELS, LEVELS, TOPIC_LABELS, TOP
 from app.services.catalog.finder import AUDIENCES
 from app.services.catalog.requirements import PRESETS
 
-ANY = SelectChoice("", "Any")
+ANY = SelectChoice("", _l("Any"))
 
 
 class FinderForm(Form):
     """"Which class do I need?" — read from the query string, so no CSRF (it changes nothing)."""
 
-    who = SelectField("Who are you?", validators=[Optional()], choices=[
-        SelectChoice("", "Choose…"), *[SelectChoice(a.key, a.label) for a in AUDIENCES.values()]])
-    preset = SelectField("The card your employer asked for", validators=[Optional()], choices=[
-        SelectChoice("", "Not sure / choose level and topics below"),
+    who = SelectField(_l("Who are you?"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Choose…")), *[SelectChoice(a.key, a.label) for a in AUDIENCES.values()]])
+    preset = SelectField(_l("The card your employer asked for"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Not sure / choose level and topics below")),
         *[SelectChoice(p.name, p.label) for p in PRESETS.values()]])
-    level = SelectField("Level", validators=[Optional()],
+    level = SelectField(_l("Level"), validators=[Optional()],
                         choices=[ANY, *[SelectChoice(v, LEVEL_LABELS.get(v, v)) for v in LEVELS]])
-    topic = SelectField("Topic", validators=[Optional()],
+    topic = SelectField(_l("Topic"), validators=[Optional()],
                         choices=[ANY, *[SelectChoice(v, TOPIC_LABELS.get(v, v)) for v in TOPICS]])
-    guideline = SelectField("Guideline basis", validators=[Optional()],
+    guideline = SelectField(_l("Guideline basis"), validators=[Optional()],
                             choices=[ANY, *[SelectChoice(v, v) for v in GUIDELINES]])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
 
 class ButtonForm(FlaskForm):

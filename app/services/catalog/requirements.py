@@ -26,6 +26,7 @@ from app.models.vocab import (
     topics_to_mask,
 )
 from app.services.errors import Invalid
+from app.services.text import N_
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED_KEYS = ("level", "topics")
@@ -86,28 +87,28 @@ PRESETS: dict[str, Preset] = {
     preset.name: preset
     for preset in (
         _preset(
-            "bls", "BLS (healthcare provider CPR)", "healthcare_provider",
+            "bls", N_("BLS (healthcare provider CPR)"), "healthcare_provider",
             ("adult_cpr", "child_cpr", "infant_cpr", "aed"),
-            "Nurses, physicians, EMTs, dental and other clinical staff, and students "
-            "entering healthcare programmes.",
+            N_("Nurses, physicians, EMTs, dental and other clinical staff, and students "
+               "entering healthcare programmes."),
         ),
         _preset(
-            "workplace_cpr_aed", "Workplace CPR and AED", "lay_rescuer", ("adult_cpr", "aed"),
-            "General workplaces, fitness staff, security and designated responders.",
+            "workplace_cpr_aed", N_("Workplace CPR and AED"), "lay_rescuer", ("adult_cpr", "aed"),
+            N_("General workplaces, fitness staff, security and designated responders."),
         ),
         _preset(
-            "pediatric_cpr", "Pediatric CPR (adult, child and infant)", "lay_rescuer",
+            "pediatric_cpr", N_("Pediatric CPR (adult, child and infant)"), "lay_rescuer",
             ("adult_cpr", "child_cpr", "infant_cpr"),
-            "Childcare and daycare staff, teachers, coaches and camp counsellors.",
+            N_("Childcare and daycare staff, teachers, coaches and camp counsellors."),
         ),
         _preset(
-            "first_aid", "First aid", "lay_rescuer", ("first_aid",),
-            "Workplaces that need a trained first-aid responder on site.",
+            "first_aid", N_("First aid"), "lay_rescuer", ("first_aid",),
+            N_("Workplaces that need a trained first-aid responder on site."),
         ),
         _preset(
-            "bloodborne_pathogens", "Bloodborne pathogens (OSHA)", "lay_rescuer",
+            "bloodborne_pathogens", N_("Bloodborne pathogens (OSHA)"), "lay_rescuer",
             ("bloodborne_pathogens",),
-            "Staff with occupational exposure to blood; OSHA asks for annual training.",
+            N_("Staff with occupational exposure to blood; OSHA asks for annual training."),
             guidelines=("OSHA",),
         ),
     )
