@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pypdfium2
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, Payment
 from app.models.base import utcnow
 from app.services import notifications
 from app.services.certificates.changes import mail_context as certificate_context
@@ -201,3 +202,20 @@ def test_the_language_is_the_recipients_when_the_mail_is_sent(app):
     html = message.get_body(("html",)).get_content()
     assert message["Subject"] == f"Inscripción confirmada: BLS Provider, {SPANISH_DATE}, 10:00 a.m. EST"
     assert_spanish((message["Subject"], text, html), "Hola, Ana Díaz:", "Tiene un lugar en")
+
+
+def test_the_receipt_attached_to_a_spanish_confirmation_is_in_spanish(app, seat):
+    paid = datetime(2027, 11, 1, 15, 0, tzinfo=UTC)
+    db.session.add(Payment(enrollment_id=seat.id, provider="stripe", status="paid",
+                           amount_cents=6500, currency="usd", method="card", paid_at=paid))
+    db.session.commit()
+    row = queued("enrollment_confirmed", seat.learner, seats.mail_context(seat),
+                 subject=("enrollment", seat.id))
+    message = mail.compose(db.session, row, app.config, app.jinja_env)
+    [receipt] = [part for part in message.iter_attachments()
+                 if part.get_content_type() == "application/pdf"]
+    page = pypdfium2.PdfDocument(receipt.get_content())[0].get_textpage().get_text_range()
+    for expected in ("Recibo", "Número de recibo", "Participante", "Inicio de la clase",
+                     SPANISH_DATE, "lunes, 1 de noviembre de 2027", "pagado", "65.00 USD"):
+        assert expected in page, (expected, page)
+    assert "Receipt number" not in page and "Class starts" not in page
