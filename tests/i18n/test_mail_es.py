@@ -219,3 +219,42 @@ def test_the_receipt_attached_to_a_spanish_confirmation_is_in_spanish(app, seat)
                      SPANISH_DATE, "lunes, 1 de noviembre de 2027", "pagado", "65.00 USD"):
         assert expected in page, (expected, page)
     assert "Receipt number" not in page and "Class starts" not in page
+
+
+@pytest.mark.parametrize(("kind", "extra", "phrase"), [
+    ("enrollment_cancelled", {}, "Se canceló su lugar en"),
+    ("payment_refunded", {"amount_cents": 6500, "currency": "usd", "payment_status": "refunded"},
+     "Le reembolsamos su pago de"),
+    ("enrollment_transferred", {"status": "waitlisted", "waitlist_position": 2,
+                                "from_course_title": "BLS Provider", "from_when": "-",
+                                "from_location": "Sala A", "from_starts_at": STARTS.isoformat(),
+                                "from_ends_at": (STARTS + timedelta(hours=4)).isoformat()},
+     "usted es el número 2 de su lista de espera"),
+    ("order_invitation", {"organisation": "Acme", "redeem_path": "/redeem/1",
+                          "voucher_code": "V-1"}, "Acme pagó un lugar para usted"),
+    ("registration_attempt", {"login_path": "/login", "reset_path": "/reset"},
+     "No se creó ninguna cuenta nueva"),
+])
+def test_the_other_learner_mails_are_in_spanish(app, seat, kind, extra, phrase):
+    row = queued(kind, seat.learner, seats.mail_context(seat) | extra)
+    assert_spanish(rendered(app, row), phrase, dated=kind != "order_invitation"
+                   and kind != "registration_attempt")
+
+
+def test_the_card_mails_are_in_spanish(app, spanish):
+    card = factories.CertificateFactory(holder=spanish, course__title="BLS Provider")
+    revoked = queued("certificate_revoked", spanish,
+                     certificate_context(card) | {"revoked_reason": "Error de registro"})
+    assert_spanish(rendered(app, revoked), "fue revocado por Lifeline Training Center",
+                   "Motivo:", dated=False)
+    listed = {"id": card.id, "code": card.code, "course_title": "BLS Provider",
+              "issued_on": card.issued_on.isoformat(), "expires_on": card.expires_on.isoformat(),
+              "status": "valid"}
+    lookup = queued("card_lookup", spanish, {"certificates": [listed]})
+    assert_spanish(rendered(app, lookup), "solicitó sus certificados", "(vigente)",
+                   f"emitido el {rendered_day(card.issued_on)}", dated=False)
+
+
+def rendered_day(day) -> str:
+    from app.services import formatting
+    return formatting.long_date(day, "es_US")
