@@ -10,10 +10,11 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app.models import Notification
+from app.services import formatting
 from app.services.certificates.cards import card_attachments
-from app.services.clock import local_moment
 from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.notifications.language import mail_locale
 from app.services.orders.invoices import invoice_attachments
 from app.services.payments.receipts import money, receipt_attachments
 from app.services.reminders.classes import stale_reason as class_mail_stale_reason
@@ -46,13 +47,22 @@ def confirmation_attachments(session: Session, notification: Notification,
 def hold_times(session: Session, notification: Notification, config: Mapping) -> dict:
     """A held seat's end as the center's wall-clock time, and the amount due in words."""
     context = notification.context or {}
-    ends = local_moment(datetime.fromisoformat(context["hold_expires_at"]),
-                        config["CENTER_TIMEZONE"])
-    return {"hold_local": ends.strftime("%-I:%M %p %Z on %A %B %-d"),
-            "amount_text": money(context.get("amount_cents", 0), context.get("currency", "usd"))}
+    ends = datetime.fromisoformat(context["hold_expires_at"])
+    return {"hold_local": formatting.moment_text(ends, config["CENTER_TIMEZONE"],
+                                                 mail_locale(notification)),
+            **refund_words(session, notification, config)}
 
 
 def refund_words(session: Session, notification: Notification, config: Mapping) -> dict:
+    """The amount of a held seat or a refund as its reader writes money ('$65.00')."""
+    context = notification.context or {}
+    return {"amount_text": formatting.money(context.get("amount_cents", 0),
+                                            context.get("currency", "usd"),
+                                            mail_locale(notification))}
+
+
+def invoice_words(session: Session, notification: Notification, config: Mapping) -> dict:
+    """An invoice's amount as the invoice itself writes it ('100.00 USD')."""
     context = notification.context or {}
     return {"amount_text": money(context.get("amount_cents", 0), context.get("currency", "usd"))}
 
@@ -72,12 +82,12 @@ MAIL_KINDS: Mapping[str, MailKind] = {
     "session_changed": MailKind(attachments=invite_attachments),
     "enrollment_cancelled": MailKind(attachments=invite_attachments),
     "session_cancelled": MailKind(attachments=invite_attachments),
-        "certificate_issued": MailKind(attachments=card_attachments, context=credential_links),
+    "certificate_issued": MailKind(attachments=card_attachments, context=credential_links),
     "renewal_reminder": MailKind(context=reminder_context, stale_reason=reminder_stale_reason),
     "password_reset": MailKind(secret_context=("reset_path",)),
     "class_reminder": MailKind(stale_reason=class_mail_stale_reason),
     "instructor_roster": MailKind(stale_reason=class_mail_stale_reason),
     "low_enrollment": MailKind(stale_reason=class_mail_stale_reason),
     "card_lookup": MailKind(attachments=lost_card_attachments),
-    "order_invoice": MailKind(attachments=invoice_attachments, context=refund_words),
+    "order_invoice": MailKind(attachments=invoice_attachments, context=invoice_words),
 }

@@ -30,6 +30,7 @@ from app.models import Notification
 from app.models.base import utcnow
 from app.services import formatting
 from app.services.notifications.kinds import MAIL_KINDS, MailKind
+from app.services.notifications.language import mail_language
 
 log = logging.getLogger(__name__)
 
@@ -78,22 +79,24 @@ def template_context(session: Session, notification: Notification, config: Mappi
     return context
 
 
+# The class times a mail's context may hold (UTC, ISO), each pair shown as the center's
+# wall-clock time in the mail's locale: the class's, the one a learner moved from, the one a
+# change replaced.
+TIME_PAIRS = (("starts_at", "ends_at", "starts_local", "ends_local"),
+              ("from_starts_at", "from_ends_at", "from_starts_local", "from_ends_local"),
+              ("old_starts_at", "old_ends_at", "old_starts_local", "old_ends_local"))
+
+
 def _class_times(context: Mapping, zone_name: str, locale: str) -> dict:
     """A class's start and end (stored in UTC in the row) as the center's wall-clock time."""
-    if "starts_at" not in context or "ends_at" not in context:
-        return {}
-    starts = datetime.fromisoformat(context["starts_at"])
-    ends = datetime.fromisoformat(context["ends_at"])
-    return {"starts_local": formatting.moment_text(starts, zone_name, locale),
-            "ends_local": formatting.clock(ends, zone_name, locale)}
-
-
-def mail_language(notification: Notification) -> str:
-    """The language a mail is written in: its recipient's, else the one asked for when it was
-    queued (a card look-up for an address without an account), else English."""
-    if notification.recipient is not None:
-        return notification.recipient.preferred_language or "en"
-    return (notification.context or {}).get("language") or "en"
+    times = {}
+    for start_key, end_key, start_name, end_name in TIME_PAIRS:
+        if start_key in context and end_key in context:
+            starts = datetime.fromisoformat(context[start_key])
+            ends = datetime.fromisoformat(context[end_key])
+            times[start_name] = formatting.moment_text(starts, zone_name, locale)
+            times[end_name] = formatting.clock(ends, zone_name, locale)
+    return times
 
 
 def display_name(name: str | None) -> str:

@@ -4,49 +4,74 @@ attached to the confirmation mail once paid and downloadable by its learner and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 
+from babel.support import NullTranslations, Translations
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from app.models import Enrollment, Notification
+from app.services import formatting
 from app.services.certificates.cards import _load_unicode_font
 from app.services.clock import local_moment
 from app.services.errors import NotFound
+from app.services.notifications.language import mail_locale
+from app.services.text import N_
 
 RECEIPTED = ("paid", "refunded", "waived")
+CATALOGS = Path(__file__).resolve().parents[2] / "translations"
+STATUS_WORDS = {"paid": N_("paid"), "refunded": N_("refunded"), "waived": N_("waived")}
+
+
+@lru_cache
+def _catalog(locale: str) -> NullTranslations:
+    """The compiled catalog of a locale ('es_US' reads es/), English when there is none."""
+    return Translations.load(str(CATALOGS), [locale])
+
+
+def _words(text: str, locale: str) -> str:
+    """A receipt's label in the locale's language (the PDF is no page: no request to ask)."""
+    return _catalog(locale).gettext(getattr(text, "msgid", text)) % getattr(text, "values", {})
 
 
 def money(amount_cents: int, currency: str) -> str:
     return f"{amount_cents // 100:,}.{amount_cents % 100:02d} {currency.upper()}"
 
 
-def receipt_lines(enrollment: Enrollment, center_name: str, zone_name: str) -> list[tuple[str, str]]:
+def receipt_lines(enrollment: Enrollment, center_name: str, zone_name: str,
+                  locale: str = formatting.DEFAULT_LOCALE) -> list[tuple[str, str]]:
+    """The receipt's (label, value) lines, labels and dates in the locale's language."""
     payment = enrollment.payment
     class_session = enrollment.session
-    paid_on = local_moment(payment.paid_at or payment.updated_at, zone_name)
-    starts = local_moment(class_session.starts_at, zone_name)
+
+    def day(moment) -> str:
+        return formatting.long_date(local_moment(moment, zone_name).date(), locale)
+
     lines = [
-        ("Training center", center_name),
-        ("Receipt number", f"R-{payment.id:06d}"),
-        ("Learner", f"{enrollment.learner.full_name} <{enrollment.learner.email}>"),
-        ("Class", f"{class_session.course.title} ({class_session.course.code})"),
-        ("Class starts", starts.strftime("%B %-d, %Y, %-I:%M %p %Z")),
-        ("Amount", money(payment.amount_cents, payment.currency)),
-        ("Status", payment.status),
-        ("Method", payment.method or "-"),
-        ("Reference", payment.reference or "-"),
-        ("Date", paid_on.strftime("%B %-d, %Y")),
+        (N_("Training center"), center_name),
+        (N_("Receipt number"), f"R-{payment.id:06d}"),
+        (N_("Learner"), f"{enrollment.learner.full_name} <{enrollment.learner.email}>"),
+        (N_("Class"), f"{class_session.course.title} ({class_session.course.code})"),
+        (N_("Class starts"), formatting.moment_text(class_session.starts_at, zone_name, locale)),
+        (N_("Amount"), money(payment.amount_cents, payment.currency)),
+        (N_("Status"), _words(STATUS_WORDS.get(payment.status, payment.status), locale)),
+        (N_("Method"), payment.method or "-"),
+        (N_("Reference"), payment.reference or "-"),
+        (N_("Date"), day(payment.paid_at or payment.updated_at)),
     ]
     if payment.discount_cents:
-        lines.insert(5, ("Discount", money(payment.discount_cents, payment.currency)))
+        lines.insert(5, (N_("Discount"), money(payment.discount_cents, payment.currency)))
     if payment.status == "refunded" and payment.refunded_at:
-        lines.append(("Refunded", local_moment(payment.refunded_at, zone_name)
-                      .strftime("%B %-d, %Y") + f" ({payment.refund_reference or 'by staff'})"))
-    return lines
+        reference = payment.refund_reference or _words(N_("by staff"), locale)
+        lines.append((N_("Refunded"), f"{day(payment.refunded_at)} ({reference})"))
+    return [(_words(label, locale), value) for label, value in lines]
 
 
-def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str) -> bytes:
-    """The receipt of a paid (or waived, or refunded) enrollment, as PDF."""
+def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str,
+                locale: str = formatting.DEFAULT_LOCALE) -> bytes:
+    """The receipt of a paid (or waived, or refunded) enrollment, as PDF, in the locale's
+    language (English unless asked)."""
     if enrollment.payment is None or enrollment.payment.status not in RECEIPTED:
         raise NotFound("This enrollment has no receipt.")
     pdf = FPDF(unit="mm", format="A4")
@@ -55,8 +80,8 @@ def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str) -> byt
     family = "DejaVu" if unicode else "Helvetica"
     pdf.add_page()
     pdf.set_font(family, "B", 18)
-    pdf.cell(0, 12, "Receipt", new_x="LMARGIN", new_y="NEXT")
-    for label, value in receipt_lines(enrollment, center_name, zone_name):
+    pdf.cell(0, 12, _words(N_("Receipt"), locale), new_x="LMARGIN", new_y="NEXT")
+    for label, value in receipt_lines(enrollment, center_name, zone_name, locale):
         if not unicode:
             value = value.encode("latin-1", "replace").decode("latin-1")
         pdf.set_font(family, "B", 11)
@@ -68,10 +93,11 @@ def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str) -> byt
 
 def receipt_attachments(session: Session, notification: Notification,
                         config: Mapping) -> list[tuple[str, str, bytes]]:
-    """The confirmation mail's receipt, when the enrollment is paid."""
+    """The confirmation mail's receipt, when the enrollment is paid, in the mail's language."""
     enrollment = session.get(Enrollment, (notification.context or {}).get("enrollment_id", 0))
     if enrollment is None or enrollment.payment is None or \
             enrollment.payment.status not in RECEIPTED:
         return []
-    pdf = receipt_pdf(enrollment, config["CENTER_NAME"], config["CENTER_TIMEZONE"])
+    pdf = receipt_pdf(enrollment, config["CENTER_NAME"], config["CENTER_TIMEZONE"],
+                      mail_locale(notification))
     return [(f"receipt-{enrollment.id}.pdf", "application/pdf", pdf)]

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
 from app.models.vocab import guidelines_to_mask
+from app.services import formatting
 from app.services.catalog.requirements import covers_sql
-from app.services.clock import local_date, local_moment
+from app.services.clock import local_date
+from app.services.notifications.language import mail_locale
 
 # The awarding bodies whose cards renew only with a class of the same body.
 AWARDING_BODIES = guidelines_to_mask(["AHA", "ARC"])
@@ -43,16 +45,17 @@ def mail_context(session: Session, notification: Notification, config: Mapping) 
     now = utcnow()
     today = local_date(now, config["CENTER_TIMEZONE"])
     expiry = certificate.expires_on
+    locale = mail_locale(notification)  # the recipient's, when the mail is sent
     sessions = [
         {"title": class_session.course.title,
-         "starts": local_moment(class_session.starts_at, config["CENTER_TIMEZONE"])
-         .strftime("%A, %B %-d, %Y, %-I:%M %p %Z"),
+         "starts": formatting.moment_text(class_session.starts_at, config["CENTER_TIMEZONE"],
+                                          locale),
          "location": class_session.location, "seats_left": class_session.seats_left,
          "url": f"{config['PUBLIC_BASE_URL']}/sessions/{class_session.id}"}
         for class_session in upcoming_renewals(session, certificate, now)
     ]
     return {"certificate": certificate, "days_left": max((expiry - today).days, 0),
-            "expires_label": f"{expiry:%A, %B} {expiry.day}, {expiry.year}",
+            "expires_label": formatting.long_date(expiry, locale),
             "renewal_sessions": sessions}
 
 

@@ -105,6 +105,8 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
                                           zone_name=zone_name,
                                           newly_assigned="instructor" in wanted)
     before = _describe(class_session, zone_name)
+    was = {"old_starts_at": class_session.starts_at.isoformat(),
+           "old_ends_at": class_session.ends_at.isoformat(), "old_location": class_session.location}
     _apply_times(class_session, wanted)
     for name in ("capacity", "instructor", "location", "arrival_notes", "price_cents"):
         if name in wanted:
@@ -116,7 +118,7 @@ def update_session(session: Session, actor: User, class_session: ClassSession, c
                          changes=changed)
     session.flush()
     if {"when", "location"} & set(changed):
-        _mail_change(session, class_session, event.id, changed)
+        _mail_change(session, class_session, event.id, changed, was)
     if "capacity" in changed:
         enrollment.promote_from_waitlist(session, class_session, now)
     return class_session
@@ -139,12 +141,16 @@ def _describe(class_session: ClassSession, zone_name: str) -> dict:
 
 
 def _mail_change(session: Session, class_session: ClassSession, change_id: int,
-                 changed: dict) -> None:
-    lines = [f"{name.replace('_', ' ').capitalize()}: was {old}, now {new}"
-             for name, (old, new) in changed.items() if name in ("when", "location")]
+                 changed: dict, was: dict) -> None:
+    """Mail each seat holder the new time or place. The mail shows the old and new times from
+    the moments (`changed_fields`, `old_*`), in its reader's language when sent; `changes` is
+    the same in English words."""
+    fields = [name for name in ("when", "location") if name in changed]
+    lines = [f"{name.capitalize()}: was {changed[name][0]}, now {changed[name][1]}"
+             for name in fields]
     for held in _enrollments(session, class_session, ("enrolled",)):
-        context = enrollment.mail_context(held) | {
-            "changes": lines, "learner_name": held.learner.full_name,
+        context = enrollment.mail_context(held) | was | {
+            "changes": lines, "changed_fields": fields, "learner_name": held.learner.full_name,
             "invite_sequence": calendar_invites.raise_sequence(held)}
         notifications.enqueue(session, kind="session_changed", recipient=held.learner,
                               event_key=f"session_changed:{change_id}:{held.id}",
@@ -249,7 +255,9 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
         "learner_name": old.learner.full_name, "status": status,
         "waitlist_position": enrollment.waitlist_position(session, new),
         "from_course_title": source.course.title, "from_when": when_text(source, zone_name),
-        "from_location": source.location, "to_when": when_text(target, zone_name)}
+        "from_location": source.location, "to_when": when_text(target, zone_name),
+        # The mail shows the moments in its reader's language (from_when is the English words).
+        "from_starts_at": source.starts_at.isoformat(), "from_ends_at": source.ends_at.isoformat()}
     context |= blended.seat_taken(session, new, now)
     notifications.enqueue(session, kind="enrollment_transferred", recipient=old.learner,
                           event_key=f"enrollment_transferred:{old.id}", context=context,
