@@ -4,6 +4,7 @@ calendar app fetches it without signing in, so the URL itself is the credential.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db

@@ -4,6 +4,7 @@ awarding body's card id on a certificate. Ownership is checked by the certificat
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
 from app.access import roles_required
