@@ -21,7 +21,7 @@ def instructor_feed(feed_token: str):
     feed = None if instructor_id is None else calendar_invites.instructor_feed(
         db.session, instructor_id, current_app.config, utcnow())
     if feed is None:
-        raise NotFound("No calendar has this address.")
+        raise NotFound(_("No calendar has this address."))
     return Response(feed, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="classes.ics"'})
 

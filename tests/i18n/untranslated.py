@@ -10,7 +10,8 @@ and sit outside gettext. The rules are deliberately simple, so a failure is easy
    checked (write `_()` around them, or pass `_("…")` to the macro).
 3. In HTML templates (`html=True`), `<script>`/`<style>` bodies are skipped and the rest is
    parsed: text nodes, plus the values of the attributes a person reads (title, aria-label,
-   placeholder, alt, and data-label: a phone shows it above a table cell) are checked. Other attributes (href, class, id, …) are not.
+   placeholder, alt, and data-label: a phone shows it above a table cell) are checked.
+   Other attributes (href, class, id, …) are not.
    In text templates (`html=False`: plain-text mail, subjects) all remaining text is checked.
 4. A piece counts when it has a letter (any script). Symbols and punctuation (·, →, —, :)
    pass. `allowed` lists whole pieces that are data, not language (a brand name, "CSV"…).
