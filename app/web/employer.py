@@ -73,7 +73,7 @@ def save_to_watch_list():
     """Save one code (the dashboard's form) or the rows ticked on a bulk check's results."""
     form = SaveManyForm() if "batch" in request.form else WatchForm()
     if not form.validate():
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
         return redirect(url_for("employer.dashboard"))
     picked = form.picked() if isinstance(form, SaveManyForm) else [
         (form.code.data, form.employee_name.data)]

@@ -102,7 +102,7 @@ def invite(order_id: int):
                                             _addresses(form), utcnow()),
                       lambda count: _("Invitations sent: %(count)s.", count=count), (Invalid,))
     else:
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
     return redirect(url_for("orders.order_page", order_id=order_id))
 
 

@@ -105,3 +105,13 @@ def test_unwrapped_text_rules(source, found):
 def test_unwrapped_text_in_plain_text_mail_checks_every_line():
     source = '{{ _("Hello %(name)s,", name=name) }}\n\nSee you soon.\n{{ url }}\n'
     assert unwrapped_text(source, html=False) == ["See you soon."]
+
+
+def test_a_form_refused_for_a_lazy_validator_message_flashes_it_as_text(client, db):
+    """Validator messages are lazy catalog entries: joined into a flash line, they are text."""
+    log_in(client, factories.employer())
+    response = client.post("/employer/watch-list", data={"code": "", "employee_name": ""},
+                           follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Give the code from the employee&#39;s card." in html

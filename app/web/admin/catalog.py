@@ -11,6 +11,7 @@ from app.models import Course
 from app.services import catalog
 from app.services.errors import Conflict, NotFound
 from app.web.admin import bp
+from app.web.language import localized
 
 
 def get_course(course_id: int) -> Course:
@@ -37,7 +38,7 @@ def new_course():
     try:
         course = catalog.create_course(db.session, current_user, form.course_fields())
     except Conflict as refusal:
-        form.code.errors.append(refusal.message)
+        form.code.errors.append(localized(refusal.message))
         return render_template("admin/course_form.html", form=form, course=None), 409
     flash(_("Course %(code)s added to the catalog.", code=course.code), "success")
     return redirect(url_for("admin.courses"))
@@ -56,7 +57,7 @@ def edit_course(course_id: int):
     try:
         catalog.update_course(db.session, current_user, course, form.course_fields())
     except Conflict as refusal:
-        form.code.errors.append(refusal.message)
+        form.code.errors.append(localized(refusal.message))
         return render_template("admin/course_form.html", form=form, course=course), 409
     flash(_("Course %(code)s saved. Issued certificates keep their own details.", code=course.code),
           "success")

@@ -86,7 +86,7 @@ def organisation_billing(organisation_id: int, order_id: int):
             email=form.billing_email.data, address=form.address.data),
             _("Billing details saved."), (Invalid,))
     else:
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
