@@ -58,7 +58,8 @@ def uploaded_text(form: ImportUploadForm) -> str | None:
     limit = current_app.config["IMPORT_MAX_BYTES"]
     content = form.file.data.read(limit + 1)
     if len(content) > limit:
-        form.file.errors.append(_("The file is over %(size)s MiB. %(hint)s", size=f"{limit / 2**20:g}",
+        size = f"{limit / 2**20:g}"
+        form.file.errors.append(_("The file is over %(size)s MiB. %(hint)s", size=size,
                                   hint=COMMAND_HINT))
         return None
     try:
