@@ -3,6 +3,7 @@ Forms check shape; the services decide policy (capacity, lapses, transfers)."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -52,32 +53,34 @@ def _choices(values, labels=None, blank: str | None = None) -> list[SelectChoice
 
 
 class CourseForm(FlaskForm):
-    code = StringField("Course code", validators=[
+    code = StringField(_l("Course code"), validators=[
         DataRequired(), Length(max=32),
-        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message="Letters, digits, dot, dash, underscore.")])
-    family = StringField("Family (initial, renewal and instructor courses of one kind share it)",
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message=_l("Letters, digits, dot, dash, underscore."))])
+    family = StringField(_l("Family (initial, renewal and instructor courses of one kind share it)"),
                          validators=[DataRequired(), Length(max=64)])
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
-    description_es = TextAreaField("Description in Spanish (shown on Spanish pages; optional)",
-                                   validators=[Optional(), Length(max=5000)])
-    level = SelectField("Level", choices=_choices(LEVELS, LEVEL_LABELS))
-    topics = MultiCheckboxField("Topics", choices=_choices(TOPICS, TOPIC_LABELS),
-                                validators=[DataRequired("Choose at least one topic.")])
-    guidelines = MultiCheckboxField("Guideline basis", choices=_choices(GUIDELINES))
-    validity_months = IntegerField("Valid for (months)", validators=[DataRequired(), NumberRange(1, 120)])
-    expiry_rule = SelectField("Expiry rule", choices=_choices(EXPIRY_RULES))
-    format = SelectField("Format", choices=_choices(COURSE_FORMATS))
-    duration_minutes = IntegerField("Duration (minutes)", validators=[DataRequired(), NumberRange(1, 1440)])
-    default_capacity = IntegerField("Default capacity", validators=[DataRequired(), NumberRange(1, 1000)])
-    price = DecimalField("Price (dollars)", places=2, validators=[Optional(), NumberRange(0, 100_000)])
-    renewal = BooleanField("Renewal course")
-    instructor_course = BooleanField("Instructor course")
-    what_to_bring = TextAreaField("What to bring (in the class reminder)",
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description_es = TextAreaField(
+        _l("Description in Spanish (shown on Spanish pages; optional)"),
+        validators=[Optional(), Length(max=5000)])
+    level = SelectField(_l("Level"), choices=_choices(LEVELS, LEVEL_LABELS))
+    topics = MultiCheckboxField(_l("Topics"), choices=_choices(TOPICS, TOPIC_LABELS),
+                                validators=[DataRequired(_l("Choose at least one topic."))])
+    guidelines = MultiCheckboxField(_l("Guideline basis"), choices=_choices(GUIDELINES))
+    validity_months = IntegerField(_l("Valid for (months)"), validators=[DataRequired(), NumberRange(1, 120)])
+    expiry_rule = SelectField(_l("Expiry rule"), choices=_choices(EXPIRY_RULES))
+    format = SelectField(_l("Format"), choices=_choices(COURSE_FORMATS))
+    duration_minutes = IntegerField(_l("Duration (minutes)"),
+                                    validators=[DataRequired(), NumberRange(1, 1440)])
+    default_capacity = IntegerField(_l("Default capacity"), validators=[DataRequired(), NumberRange(1, 1000)])
+    price = DecimalField(_l("Price (dollars)"), places=2, validators=[Optional(), NumberRange(0, 100_000)])
+    renewal = BooleanField(_l("Renewal course"))
+    instructor_course = BooleanField(_l("Instructor course"))
+    what_to_bring = TextAreaField(_l("What to bring (in the class reminder)"),
                                   validators=[Optional(), Length(max=2000)])
-    online_course_url = URLField("The body's online course (blended courses)",
+    online_course_url = URLField(_l("The body's online course (blended courses)"),
                                  validators=[Optional(), Length(max=500), URL(require_tld=False)])
-    submit = SubmitField("Save course")
+    submit = SubmitField(_l("Save course"))
 
     def course_fields(self) -> dict:
         """The values as the catalog service takes them."""
@@ -96,83 +99,83 @@ class CourseForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    course = SelectField("Course", coerce=int, validate_choice=True)
-    instructor = SelectField("Instructor", coerce=int, validate_choice=True)
-    starts_at = DateTimeLocalField("Starts (center time)", format=LOCAL_TIME,
-                                   validators=[DataRequired("Give the start date and time.")])
-    duration_minutes = IntegerField("Length in minutes (empty: the course's duration)",
+    course = SelectField(_l("Course"), coerce=int, validate_choice=True)
+    instructor = SelectField(_l("Instructor"), coerce=int, validate_choice=True)
+    starts_at = DateTimeLocalField(_l("Starts (center time)"), format=LOCAL_TIME,
+                                   validators=[DataRequired(_l("Give the start date and time."))])
+    duration_minutes = IntegerField(_l("Length in minutes (empty: the course's duration)"),
                                     validators=[Optional(), NumberRange(1, 1440)])
-    location = StringField("Place", validators=[DataRequired(), Length(max=200)])
-    capacity = IntegerField("Capacity (empty: the course's default)",
+    location = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(_l("Capacity (empty: the course's default)"),
                             validators=[Optional(), NumberRange(1, 1000)])
-    weeks = IntegerField("Number of weekly sessions", default=1,
+    weeks = IntegerField(_l("Number of weekly sessions"), default=1,
                          validators=[DataRequired(), NumberRange(1, 26)])
-    submit = SubmitField("Schedule")
+    submit = SubmitField(_l("Schedule"))
 
 
 class SessionChangeForm(FlaskForm):
-    capacity = IntegerField("Capacity", validators=[DataRequired(), NumberRange(1, 1000)])
-    instructor = SelectField("Instructor", coerce=int, validate_choice=True)
-    location = StringField("Place", validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField("Starts (center time)", format=LOCAL_TIME, validators=[DataRequired()])
-    ends_at = DateTimeLocalField("Ends (center time)", format=LOCAL_TIME, validators=[DataRequired()])
-    enrollment_closes_at = DateTimeLocalField("Enrollment closes (center time)", format=LOCAL_TIME,
+    capacity = IntegerField(_l("Capacity"), validators=[DataRequired(), NumberRange(1, 1000)])
+    instructor = SelectField(_l("Instructor"), coerce=int, validate_choice=True)
+    location = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Starts (center time)"), format=LOCAL_TIME, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends (center time)"), format=LOCAL_TIME, validators=[DataRequired()])
+    enrollment_closes_at = DateTimeLocalField(_l("Enrollment closes (center time)"), format=LOCAL_TIME,
                                               validators=[DataRequired()])
-    arrival_notes = TextAreaField("Parking or room notes (in the class reminder)",
+    arrival_notes = TextAreaField(_l("Parking or room notes (in the class reminder)"),
                                   validators=[Optional(), Length(max=1000)])
-    submit = SubmitField("Save changes")
+    submit = SubmitField(_l("Save changes"))
 
 
 class CancelSessionForm(FlaskForm):
-    reason = TextAreaField("Reason (sent to every learner)",
-                           validators=[DataRequired("Say why the class is cancelled."), Length(max=500)])
-    submit = SubmitField("Cancel this session")
+    reason = TextAreaField(_l("Reason (sent to every learner)"),
+                           validators=[DataRequired(_l("Say why the class is cancelled.")), Length(max=500)])
+    submit = SubmitField(_l("Cancel this session"))
 
 
 class TransferForm(FlaskForm):
-    target = SelectField("Move to", coerce=int, validate_choice=True)
-    submit = SubmitField("Transfer")
+    target = SelectField(_l("Move to"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Transfer"))
 
 
 class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 class RolesForm(FlaskForm):
-    roles = MultiCheckboxField("Roles", choices=_choices(ROLES))
-    submit = SubmitField("Save roles")
+    roles = MultiCheckboxField(_l("Roles"), choices=_choices(ROLES))
+    submit = SubmitField(_l("Save roles"))
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Organisation (empty: none)", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Save organisation")
+    name = StringField(_l("Organisation (empty: none)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save organisation"))
 
 
 class InstructorNumberForm(FlaskForm):
-    number = StringField("Instructor number", validators=[Optional(), Length(max=64)])
-    submit = SubmitField("Save number")
+    number = StringField(_l("Instructor number"), validators=[Optional(), Length(max=64)])
+    submit = SubmitField(_l("Save number"))
 
 
 class AuthorisationForm(FlaskForm):
-    family = SelectField("Course family", validate_choice=True)
-    expires_on = DateField("Authorised until", validators=[DataRequired("Give the expiry date.")])
-    submit = SubmitField("Save authorisation")
+    family = SelectField(_l("Course family"), validate_choice=True)
+    expires_on = DateField(_l("Authorised until"), validators=[DataRequired(_l("Give the expiry date."))])
+    submit = SubmitField(_l("Save authorisation"))
 
 
 class RevokeForm(FlaskForm):
-    category = SelectField("Public category (what verification shows)", default="withdrawn",
+    category = SelectField(_l("Public category (what verification shows)"), default="withdrawn",
                            choices=[SelectChoice(category, REVOCATION_LABELS[category])
                                     for category in REVOCATION_CATEGORIES])
-    reason = StringField("Reason (staff only: the admin record and the audit log)",
-                         validators=[DataRequired("Give a reason."), Length(max=500)])
-    submit = SubmitField("Revoke certificate")
+    reason = StringField(_l("Reason (staff only: the admin record and the audit log)"),
+                         validators=[DataRequired(_l("Give a reason.")), Length(max=500)])
+    submit = SubmitField(_l("Revoke certificate"))
 
 
 class ReissueForm(FlaskForm):
-    holder_name = StringField("Corrected holder name", validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField("Reissue with a new code")
+    holder_name = StringField(_l("Corrected holder name"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Reissue with a new code"))
 
 
 class FilterForm(FlaskForm):
@@ -183,31 +186,32 @@ class FilterForm(FlaskForm):
 
 
 class UserSearchForm(FilterForm):
-    q = StringField("Name or e-mail", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=_choices(ROLES, blank="Any role"), validate_choice=False)
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=_choices(ROLES, blank=_l("Any role")), validate_choice=False)
 
 
 class CertificateSearchForm(FilterForm):
-    code = StringField("Code", validators=[Optional(), Length(max=80)])
-    holder = StringField("Holder name or e-mail", validators=[Optional(), Length(max=200)])
-    course = StringField("Course code", validators=[Optional(), Length(max=32)])
-    issued_from = DateField("Issued from", validators=[Optional()])
-    issued_to = DateField("Issued to", validators=[Optional()])
-    status = SelectField("Status", choices=_choices(("valid", "expired", "revoked"), blank="Any"),
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=80)])
+    holder = StringField(_l("Holder name or e-mail"), validators=[Optional(), Length(max=200)])
+    course = StringField(_l("Course code"), validators=[Optional(), Length(max=32)])
+    issued_from = DateField(_l("Issued from"), validators=[Optional()])
+    issued_to = DateField(_l("Issued to"), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=_choices(("valid", "expired", "revoked"), blank=_l("Any")),
                          validate_choice=False)
 
 
 class AuditFilterForm(FilterForm):
-    actor = StringField("Actor e-mail", validators=[Optional(), Length(max=254)])
-    action = StringField("Action (or its start, e.g. session.)", validators=[Optional(), Length(max=64)])
-    subject_type = StringField("Subject type", validators=[Optional(), Length(max=32)])
-    subject_id = IntegerField("Subject id", validators=[Optional(), NumberRange(1)])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
+    action = StringField(_l("Action (or its start, e.g. session.)"), validators=[Optional(), Length(max=64)])
+    subject_type = StringField(_l("Subject type"), validators=[Optional(), Length(max=32)])
+    subject_id = IntegerField(_l("Subject id"), validators=[Optional(), NumberRange(1)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
 
 class OutboxFilterForm(FilterForm):
-    status = SelectField("Status", choices=_choices(NOTIFICATION_STATUSES, blank="Any"),
+    status = SelectField(_l("Status"), choices=_choices(NOTIFICATION_STATUSES, blank=_l("Any")),
                          validate_choice=False)
-    kind = SelectField("Kind", choices=_choices(NOTIFICATION_KINDS, blank="Any"), validate_choice=False)
-    recipient = StringField("Recipient e-mail", validators=[Optional(), Length(max=254)])
+    kind = SelectField(_l("Kind"), choices=_choices(NOTIFICATION_KINDS, blank=_l("Any")),
+                       validate_choice=False)
+    recipient = StringField(_l("Recipient e-mail"), validators=[Optional(), Length(max=254)])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
@@ -17,22 +19,22 @@ MAX_UPLOAD_BYTES = 200_000  # 500 codes with names fit many times over
 
 def requirement_choices() -> list[SelectChoice]:
     presets = [SelectChoice(preset.name, preset.label) for preset in requirements.PRESETS.values()]
-    return [SelectChoice("", "No requirement (status only)"), *presets]
+    return [SelectChoice("", _l("No requirement (status only)")), *presets]
 
 
 class BulkCheckForm(FlaskForm):
     """A CSV file or a pasted list of codes (optionally `code,name` lines)."""
 
-    codes_file = FileField("CSV file")
-    codes_text = TextAreaField("…or paste codes, one a line (optionally: code, name)",
+    codes_file = FileField(_l("CSV file"))
+    codes_text = TextAreaField(_l("…or paste codes, one a line (optionally: code, name)"),
                                validators=[Optional(), Length(max=MAX_UPLOAD_BYTES)])
-    requirement = SelectField("Check against", choices=requirement_choices(), default="")
+    requirement = SelectField(_l("Check against"), choices=requirement_choices(), default="")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.codes_file.data and not (self.codes_text.data or "").strip():
-            self.codes_text.errors = [f"Upload a CSV file or paste up to {MAX_CODES} codes."]
+            self.codes_text.errors = [_("Upload a CSV file or paste up to %(count)d codes.", count=MAX_CODES)]
             return False
         return True
 
@@ -50,11 +52,11 @@ class BulkCheckForm(FlaskForm):
 class WatchForm(FlaskForm):
     """Save a verified certificate to the organisation's watch list."""
 
-    code = StringField("Certificate code", validators=[
-        DataRequired("Give the code from the employee's card."), Length(max=MAX_CODE_LENGTH),
+    code = StringField(_l("Certificate code"), validators=[
+        DataRequired(_l("Give the code from the employee's card.")), Length(max=MAX_CODE_LENGTH),
     ])
-    employee_name = StringField("Employee's name (as you know them)", validators=[
-        DataRequired("Give the employee's name."), Length(max=200),
+    employee_name = StringField(_l("Employee's name (as you know them)"), validators=[
+        DataRequired(_l("Give the employee's name.")), Length(max=200),
     ])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, MonthField, SelectField, SubmitField
@@ -12,15 +14,15 @@ TOKEN_PATTERN = r"^[0-9a-f]{32}$"
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField("Certificate CSV file", validators=[
-        FileRequired("Choose a CSV file."), FileAllowed(["csv"], "Upload a .csv file."),
+    file = FileField(_l("Certificate CSV file"), validators=[
+        FileRequired(_l("Choose a CSV file.")), FileAllowed(["csv"], _l("Upload a .csv file.")),
     ])
-    submit = SubmitField("Check the file")
+    submit = SubmitField(_l("Check the file"))
 
 
 class ImportConfirmForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
-    submit = SubmitField("Import these records")
+    submit = SubmitField(_l("Import these records"))
 
 
 class ExportForm(FlaskForm):
@@ -29,7 +31,7 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    expiring_within = IntegerField("Only valid certificates expiring within (days)",
+    expiring_within = IntegerField(_l("Only valid certificates expiring within (days)"),
                                    validators=[Optional(), NumberRange(min=0, max=3660)])
 
 
@@ -39,20 +41,20 @@ class OshaForm(FlaskForm):
     class Meta:
         csrf = False
 
-    session = IntegerField("Class session id", validators=[Optional(), NumberRange(min=1)])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
-    format = SelectField("Format", choices=[SelectChoice("pdf", "PDF"), SelectChoice("csv", "CSV")],
+    session = IntegerField(_l("Class session id"), validators=[Optional(), NumberRange(min=1)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    format = SelectField(_l("Format"), choices=[SelectChoice("pdf", "PDF"), SelectChoice("csv", "CSV")],
                          default="pdf")
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if self.session.data is None and (self.date_from.data is None or self.date_to.data is None):
-            self.session.errors.append("Give a session id, or both a first and a last day.")
+            self.session.errors.append(_("Give a session id, or both a first and a last day."))
             return False
         if self.session.data is None and self.date_from.data > self.date_to.data:
-            self.date_to.errors.append("The last day must be on or after the first day.")
+            self.date_to.errors.append(_("The last day must be on or after the first day."))
             return False
         return True
 
@@ -61,5 +63,5 @@ class ReportPeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    first = MonthField("From month", validators=[Optional()])
-    last = MonthField("To month", validators=[Optional()])
+    first = MonthField(_l("From month"), validators=[Optional()])
+    last = MonthField(_l("To month"), validators=[Optional()])

@@ -4,6 +4,7 @@ calendar app fetches it without signing in, so the URL itself is the credential.
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
@@ -20,7 +21,7 @@ def instructor_feed(feed_token: str):
     feed = None if instructor_id is None else calendar_invites.instructor_feed(
         db.session, instructor_id, current_app.config, utcnow())
     if feed is None:
-        raise NotFound("No calendar has this address.")
+        raise NotFound(_("No calendar has this address."))
     return Response(feed, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="classes.ics"'})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -15,6 +16,7 @@ from app.services import orders, verification
 from app.services.catalog import requirements
 from app.services.errors import Invalid, NotFound
 from app.services.verification import bulk_checks, watchlist
+from app.web.language import localized
 
 bp = Blueprint("employer", __name__)
 
@@ -71,16 +73,16 @@ def save_to_watch_list():
     """Save one code (the dashboard's form) or the rows ticked on a bulk check's results."""
     form = SaveManyForm() if "batch" in request.form else WatchForm()
     if not form.validate():
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
         return redirect(url_for("employer.dashboard"))
     picked = form.picked() if isinstance(form, SaveManyForm) else [
         (form.code.data, form.employee_name.data)]
     if not picked:
-        flash("Tick the certificates to save first.", "error")
+        flash(_("Tick the certificates to save first."), "error")
         return redirect(url_for("employer.dashboard"))
     results = watchlist.save(db.session, current_user, picked, today=center_today(), now=utcnow())
     for result in results:
-        flash(f"{result.code}: {result.message}",
+        flash(_("%(code)s: %(message)s", code=result.code, message=localized(result.message)),
               "success" if result.outcome == "saved" else "error")
     return redirect(url_for("employer.dashboard"))
 
@@ -93,15 +95,16 @@ def confirm_removal(entry_id: int):
         if current_user.organisation_id is not None else []
     line = next((line for line in lines if line.entry_id == entry_id), None)
     if line is None:
-        raise NotFound("No such watch-list entry.")
+        raise NotFound(_("No such watch-list entry."))
     return render_template(
-        "confirm.html", title=f"Remove {line.employee_name} from your watch list?",
-        consequences=[f"{line.employee_name}'s {line.current.course_title} card "
-                      f"({line.certificate.code}) leaves the list: you no longer see when it "
-                      "expires, and saving it again needs its code."],
+        "confirm.html", title=_("Remove %(name)s from your watch list?", name=line.employee_name),
+        consequences=[_("%(name)s's %(course)s card (%(code)s) leaves the list: you no longer see "
+                        "when it expires, and saving it again needs its code.",
+                        name=line.employee_name, course=line.current.course_title,
+                        code=line.certificate.code)],
         action=url_for("employer.remove_from_watch_list", entry_id=entry_id),
-        confirm_label="Remove from the watch list", back=url_for("employer.dashboard"),
-        back_label="Keep watching")
+        confirm_label=_("Remove from the watch list"), back=url_for("employer.dashboard"),
+        back_label=_("Keep watching"))
 
 
 @bp.post("/employer/watch-list/<int:entry_id>/remove")
@@ -109,7 +112,7 @@ def confirm_removal(entry_id: int):
 def remove_from_watch_list(entry_id: int):
     if RemoveForm().validate():
         watchlist.remove(db.session, current_user, entry_id)
-        flash("Removed from your watch list.", "success")
+        flash(_("Removed from your watch list."), "success")
     return redirect(url_for("employer.dashboard"))
 
 
@@ -133,13 +136,13 @@ def run_checks():
     """Verify the uploaded or pasted codes; answer as a table, or as CSV when asked."""
     form = BulkCheckForm()
     if not form.validate():
-        return _checks_refused(form, "Please correct the form.")
+        return _checks_refused(form, _("Please correct the form."))
     try:
         rows = bulk_checks.parse_codes(form.codes_source())
     except Invalid as error:
-        return _checks_refused(form, error.message)
+        return _checks_refused(form, localized(error.message))
     except (UnicodeDecodeError, ValueError):
-        return _checks_refused(form, "Upload a CSV file saved as UTF-8 text.")
+        return _checks_refused(form, _("Upload a CSV file saved as UTF-8 text."))
     today = center_today()
     preset = requirements.PRESETS.get(form.requirement.data)
     answers = verification.verify_codes(

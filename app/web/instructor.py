@@ -4,6 +4,8 @@ awarding body's card id on a certificate. Ownership is checked by the certificat
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, fresh_login_required
 
 from app.access import roles_required
@@ -73,7 +75,7 @@ def record_outcomes(class_id: int):
     roster = certificates.roster(db.session, current_user, class_id)
     form = RosterForm()
     if not form.validate():
-        flash("Please correct the marked fields.", "error")
+        flash(_("Please correct the marked fields."), "error")
         return render_roster(roster, form, 422)
     if form.finalise.data and not confirmed():
         return confirm_finalise(roster, form)
@@ -85,10 +87,17 @@ def record_outcomes(class_id: int):
         flash_refusal(refusal)
         return render_roster(certificates.roster(db.session, current_user, class_id), form,
                              refusal.status)
-    done = "Outcomes saved and the roster finalised" if form.finalise.data else "Outcomes saved"
-    flash(f"{done}. {len(codes)} certificate{'s' if len(codes) != 1 else ''} issued for this "
-          "class.", "success")
+    flash(saved_message(bool(form.finalise.data), len(codes)), "success")
     return redirect(url_for("instructor.roster_page", class_id=class_id))
+
+
+def saved_message(finalised: bool, issued: int) -> str:
+    if finalised:
+        return ngettext("Outcomes saved and the roster finalised. %(num)d certificate issued for "
+                        "this class.", "Outcomes saved and the roster finalised. %(num)d "
+                        "certificates issued for this class.", issued)
+    return ngettext("Outcomes saved. %(num)d certificate issued for this class.",
+                    "Outcomes saved. %(num)d certificates issued for this class.", issued)
 
 
 def confirm_finalise(roster, form: RosterForm):
@@ -101,17 +110,21 @@ def confirm_finalise(roster, form: RosterForm):
               if outcome != "passed" and i in names]
     missing = [name for i, name in names.items() if i not in outcomes]
     consequences = [
-        f"It will issue {len(passes)} new certificate{'s' if len(passes) != 1 else ''}"
-        + (f", to {', '.join(passes)}, and e-mail their wallet cards." if passes else "."),
-        *([f"No certificate for {', '.join(others)}."] if others else []),
-        *([f"Still without an outcome: {', '.join(missing)} (every learner needs one first)."]
-          if missing else []),
-        "The roster is then locked: only an admin can correct an outcome, and it is audited.",
+        ngettext("It will issue %(num)d new certificate, to %(names)s, and e-mail their wallet "
+                 "cards.", "It will issue %(num)d new certificates, to %(names)s, and e-mail "
+                 "their wallet cards.", len(passes), names=", ".join(passes)) if passes else
+        ngettext("It will issue %(num)d new certificate.", "It will issue %(num)d new "
+                 "certificates.", 0),
+        *([_("No certificate for %(names)s.", names=", ".join(others))] if others else []),
+        *([_("Still without an outcome: %(names)s (every learner needs one first).",
+             names=", ".join(missing))] if missing else []),
+        _("The roster is then locked: only an admin can correct an outcome, and it is audited."),
     ]
     return ask_to_confirm(
-        f"Finalise the roster of {roster.class_session.course.title}?", consequences,
-        "Finalise and issue", url_for("instructor.roster_page", class_id=roster.class_session.id),
-        "Back to the roster (nothing saved)")
+        _("Finalise the roster of %(course)s?", course=roster.class_session.course.title),
+        consequences, _("Finalise and issue"),
+        url_for("instructor.roster_page", class_id=roster.class_session.id),
+        _("Back to the roster (nothing saved)"))
 
 
 @bp.post("/certificates/<int:certificate_id>/external-card")
@@ -120,13 +133,14 @@ def confirm_finalise(roster, form: RosterForm):
 def record_external_card(certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
-        raise NotFound("No certificate has this id.")
+        raise NotFound(_("No certificate has this id."))
     form = ExternalCardForm()
     if not form.validate():
-        flash("Give both the awarding body and its card id.", "error")
+        flash(_("Give both the awarding body and its card id."), "error")
     else:
         certificates.set_external_card(db.session, current_user, certificate,
                                         form.issuer.data, form.external_id.data)
-        flash(f"{form.issuer.data} card id recorded for {certificate.holder_name}.", "success")
+        flash(_("%(issuer)s card id recorded for %(name)s.", issuer=form.issuer.data,
+                name=certificate.holder_name), "success")
     return redirect(url_for("instructor.roster_page", class_id=certificate.session_id)
                     if certificate.session_id else url_for("instructor.index"))

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -23,6 +24,7 @@ from app.forms.orders import ClassRequestForm, InviteForm, OrderForm, RedeemForm
 from app.models.base import utcnow
 from app.services import catalog, orders
 from app.services.errors import DomainError, Invalid, InvalidVoucher, NotFound
+from app.web.language import localized
 from app.web.refusals import flash_outcome, flash_refusal
 from app.web.templating import center_time
 
@@ -44,8 +46,9 @@ def _course_choices() -> list[tuple[str, str]]:
 def _order_form() -> OrderForm:
     form = OrderForm()
     form.course.choices = _course_choices()
-    form.session_id.choices = [("", "Any scheduled class of the course")] + [
-        (str(s.id), f"{s.course.code}: {center_time(s.starts_at)}, {s.location}")
+    form.session_id.choices = [("", _("Any scheduled class of the course"))] + [
+        (str(s.id), _("%(code)s: %(when)s, %(place)s", code=s.course.code,
+                      when=center_time(s.starts_at), place=s.location))
         for s in orders.open_sessions_of_courses(db.session, utcnow())]
     return form
 
@@ -69,7 +72,8 @@ def place_order():
     except DomainError as refusal:
         status = flash_refusal(refusal)  # before rendering: the page shows the flash
         return render_template("orders/new_order.html", form=form), status
-    flash(f"Order placed: voucher {order.voucher_code}. Invite your staff below.", "success")
+    flash(_("Order placed: voucher %(voucher)s. Invite your staff below.", voucher=order.voucher_code),
+          "success")
     return redirect(url_for("orders.order_page", order_id=order.id))
 
 
@@ -96,9 +100,9 @@ def invite(order_id: int):
     if form.validate():
         flash_outcome(lambda: orders.invite(db.session, current_user, order_id,
                                             _addresses(form), utcnow()),
-                      lambda count: f"Invitations sent: {count}.", (Invalid,))
+                      lambda count: _("Invitations sent: %(count)s.", count=count), (Invalid,))
     else:
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
     return redirect(url_for("orders.order_page", order_id=order_id))
 
 
@@ -109,7 +113,7 @@ def resend(order_id: int):
     if form.validate():
         flash_outcome(lambda: orders.invite(db.session, current_user, order_id,
                                             [form.email.data], utcnow()),
-                      f"Invitation sent again to {form.email.data}.", (Invalid,))
+                      _("Invitation sent again to %(email)s.", email=form.email.data), (Invalid,))
     return redirect(url_for("orders.order_page", order_id=order_id))
 
 
@@ -138,7 +142,8 @@ def request_class():
     made = flash_outcome(lambda: orders.request_class(
         db.session, current_user, course_code=form.course.data, headcount=form.headcount.data,
         preferred_dates=days, location=form.location.data, notes=form.notes.data,
-        today=center_today(), now=utcnow()), "Request sent: the training center will be in touch.")
+        today=center_today(), now=utcnow()),
+        _("Request sent: the training center will be in touch."))
     if made is None:
         return render_template("orders/request_class.html", form=form), 422
     return redirect(url_for("employer.dashboard"))
@@ -151,7 +156,7 @@ def redeem_page(voucher: str):
     try:
         order = orders.voucher_order(db.session, voucher)
     except InvalidVoucher as refusal:
-        return render_template("orders/redeem.html", order=None, problem=refusal.message), 404
+        return render_template("orders/redeem.html", order=None, problem=localized(refusal.message)), 404
     return render_template("orders/redeem.html", order=order, form=RedeemForm(),
                            sessions=orders.open_sessions(db.session, order, utcnow()),
                            seats_left=order.seats - order.seats_used, here=request.path)
@@ -162,7 +167,7 @@ def redeem_page(voucher: str):
 def redeem(voucher: str):
     form = RedeemForm()
     if not form.validate():
-        flash("Choose a class first.", "error")
+        flash(_("Choose a class first."), "error")
         return redirect(url_for("orders.redeem_page", voucher=voucher))
     try:
         enrollment = orders.redeem(db.session, current_user, form.session_id.data, voucher,
@@ -172,6 +177,6 @@ def redeem(voucher: str):
     except DomainError as refusal:
         flash_refusal(refusal)
         return redirect(url_for("orders.redeem_page", voucher=voucher))
-    flash("You're enrolled; your employer's order covers the seat. A confirmation is on its "
-          "way.", "success")
+    flash(_("You're enrolled; your employer's order covers the seat. A confirmation is on its "
+            "way."), "success")
     return redirect(url_for("public.session_page", class_id=enrollment.session_id))

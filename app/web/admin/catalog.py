@@ -1,6 +1,7 @@
 """Catalog pages: list, create, edit and (de)activate courses. Courses are never deleted."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -10,12 +11,13 @@ from app.models import Course
 from app.services import catalog
 from app.services.errors import Conflict, NotFound
 from app.web.admin import bp
+from app.web.language import localized
 
 
 def get_course(course_id: int) -> Course:
     course = db.session.get(Course, course_id)
     if course is None:
-        raise NotFound("No course has this id.")
+        raise NotFound(_("No course has this id."))
     return course
 
 
@@ -36,9 +38,9 @@ def new_course():
     try:
         course = catalog.create_course(db.session, current_user, form.course_fields())
     except Conflict as refusal:
-        form.code.errors.append(refusal.message)
+        form.code.errors.append(localized(refusal.message))
         return render_template("admin/course_form.html", form=form, course=None), 409
-    flash(f"Course {course.code} added to the catalog.", "success")
+    flash(_("Course %(code)s added to the catalog.", code=course.code), "success")
     return redirect(url_for("admin.courses"))
 
 
@@ -55,9 +57,10 @@ def edit_course(course_id: int):
     try:
         catalog.update_course(db.session, current_user, course, form.course_fields())
     except Conflict as refusal:
-        form.code.errors.append(refusal.message)
+        form.code.errors.append(localized(refusal.message))
         return render_template("admin/course_form.html", form=form, course=course), 409
-    flash(f"Course {course.code} saved. Issued certificates keep their own details.", "success")
+    flash(_("Course %(code)s saved. Issued certificates keep their own details.", code=course.code),
+          "success")
     return redirect(url_for("admin.courses"))
 
 
@@ -67,8 +70,9 @@ def toggle_course(course_id: int):
     course = get_course(course_id)
     if ConfirmForm().validate_on_submit():
         catalog.set_course_active(db.session, current_user, course, not course.active)
-        state = "offered again" if course.active else "deactivated: no new sessions, hidden from the catalog"
-        flash(f"{course.code} {state}.", "success")
+        flash(_("%(code)s offered again.", code=course.code) if course.active else
+              _("%(code)s deactivated: no new sessions, hidden from the catalog.", code=course.code),
+              "success")
     else:
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
     return redirect(url_for("admin.courses"))

@@ -1,6 +1,7 @@
 """Certificate records: search, a certificate's full history, revoke, reissue, external card."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -55,7 +56,7 @@ def certificate_page(certificate_id: int):
 def get_certificate(certificate_id: int) -> Certificate:
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
-        raise NotFound("No certificate has this id.")
+        raise NotFound(_("No certificate has this id."))
     return certificate
 
 
@@ -71,18 +72,19 @@ def revoke(certificate_id: int):
     form = RevokeForm()
     if submitted(form) and not confirmed():
         return ask_to_confirm(
-            f"Revoke certificate {certificate.code}?",
-            [f"{certificate.holder_name}'s {certificate.course_title} certificate will no longer "
-             "count: verification answers “revoked” (as "
-             f"{revocation_label(form.category.data)}) and the holder is e-mailed.",
-             "The record is kept; a revocation cannot be withdrawn."],
-            "Revoke the certificate", url_for("admin.certificate_page", certificate_id=certificate_id))
+            _("Revoke certificate %(code)s?", code=certificate.code),
+            [_("%(name)s's %(course)s certificate will no longer count: verification answers "
+               "“revoked” (as %(category)s) and the holder is e-mailed.",
+               name=certificate.holder_name, course=certificate.course_title,
+               category=revocation_label(form.category.data)),
+             _("The record is kept; a revocation cannot be withdrawn.")],
+            _("Revoke the certificate"), url_for("admin.certificate_page", certificate_id=certificate_id))
     if submitted(form):
         flash_outcome(lambda: changes.revoke_certificate(db.session, current_user, certificate,
                                                          form.reason.data, utcnow(),
                                                          category=form.category.data),
-                      f"{certificate.code} revoked; verification now says so, and the holder is "
-                      "e-mailed.", CERTIFICATE_REFUSALS)
+                      _("%(code)s revoked; verification now says so, and the holder is e-mailed.",
+                        code=certificate.code), CERTIFICATE_REFUSALS)
     return back_to(certificate_id)
 
 
@@ -94,15 +96,17 @@ def reissue(certificate_id: int):
     form = ReissueForm()
     if submitted(form) and not confirmed():
         return ask_to_confirm(
-            f"Reissue certificate {certificate.code}?",
-            [f"A new code is issued to “{form.holder_name.data}” with the same course and dates.",
-             f"{certificate.code} then reads “Replaced by” the new code when verified, and no "
-             "longer counts on its own."],
-            "Reissue the certificate", url_for("admin.certificate_page", certificate_id=certificate_id))
+            _("Reissue certificate %(code)s?", code=certificate.code),
+            [_("A new code is issued to “%(name)s” with the same course and dates.",
+               name=form.holder_name.data),
+             _("%(code)s then reads “Replaced by” the new code when verified, and no longer counts "
+               "on its own.", code=certificate.code)],
+            _("Reissue the certificate"), url_for("admin.certificate_page", certificate_id=certificate_id))
     replacement = submitted(form) and flash_outcome(
         lambda: changes.reissue_certificate(db.session, current_user, certificate,
                                             form.holder_name.data, utcnow()),
-        lambda new: f"Reissued as {new.code}; {certificate.code} is revoked and linked to it.",
+        lambda new: _("Reissued as %(new)s; %(old)s is revoked and linked to it.",
+                      new=new.code, old=certificate.code),
         CERTIFICATE_REFUSALS)
     return back_to(replacement.id if replacement else certificate_id)
 
@@ -116,5 +120,5 @@ def external_card(certificate_id: int):
     if submitted(form):
         changes.set_external_card(db.session, current_user, certificate, form.issuer.data,
                                   form.external_id.data)
-        flash("The awarding body's card id is recorded.", "success")
+        flash(_("The awarding body's card id is recorded."), "success")
     return back_to(certificate_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, request
+from flask_babel import gettext as _
 
 
 def page_number() -> int:
@@ -20,7 +21,7 @@ def flash_form_errors(form) -> None:
     for name, errors in form.errors.items():
         label = getattr(form, name).label.text if hasattr(form, name) else name
         for error in errors:
-            flash(f"{label}: {error}", "error")
+            flash(_("%(label)s: %(error)s", label=label, error=error), "error")
 
 
 def submitted(form) -> bool:

@@ -2,6 +2,7 @@
 which enrollment holds which, mark a redeemed key as used up."""
 
 from flask import current_app, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -44,6 +45,6 @@ def keycode_used_up(course_id: int):
     if form.validate_on_submit() and str(form.keycode_id.data).isdigit():
         flash_outcome(lambda: blended.mark_used_up(db.session, current_user,
                                                    int(form.keycode_id.data)),
-                      lambda keycode: f"Keycode {keycode.key} marked used up.",
+                      lambda keycode: _("Keycode %(key)s marked used up.", key=keycode.key),
                       refusals=(NotFound,))
     return redirect(url_for("admin.keycodes", course_id=course.id))

@@ -4,6 +4,7 @@ a negotiated amount, the invoice and its mail, billing details, and scheduling a
 from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -43,7 +44,7 @@ def order_paid(order_id: int):
     if form.validate():
         flash_outcome(lambda: orders.mark_paid(db.session, current_user, order_id,
                                                form.method.data, form.reference.data, utcnow()),
-                      "Order marked paid.", (Invalid, Conflict))
+                      _("Order marked paid."), (Invalid, Conflict))
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
@@ -54,7 +55,7 @@ def order_amount(order_id: int):
     if form.validate():
         flash_outcome(lambda: orders.set_amount(db.session, current_user, order_id,
                                                 form.amount.data),
-                      "Negotiated amount saved.", (Invalid, Conflict))
+                      _("Negotiated amount saved."), (Invalid, Conflict))
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
@@ -62,7 +63,7 @@ def order_amount(order_id: int):
 @roles_required("admin")
 def order_invoice_mail(order_id: int):
     flash_outcome(lambda: orders.mail_invoice(db.session, current_user, order_id),
-                  "Invoice queued to the billing contact.", (Invalid,))
+                  _("Invoice queued to the billing contact."), (Invalid,))
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
@@ -83,9 +84,9 @@ def organisation_billing(organisation_id: int, order_id: int):
         flash_outcome(lambda: orders.set_billing(
             db.session, current_user, organisation_id, contact=form.billing_contact.data,
             email=form.billing_email.data, address=form.address.data),
-            "Billing details saved.", (Invalid,))
+            _("Billing details saved."), (Invalid,))
     else:
-        flash(" ".join(p for problems in form.errors.values() for p in problems), "error")
+        flash(" ".join(str(p) for problems in form.errors.values() for p in problems), "error")
     return redirect(url_for("admin.order_detail", order_id=order_id))
 
 
@@ -101,14 +102,14 @@ def class_requests():
 def schedule_class_request(request_id: int):
     form = ScheduleForm()
     if not form.validate():
-        flash("Fill in every field of the schedule form.", "error")
+        flash(_("Fill in every field of the schedule form."), "error")
         return redirect(url_for("admin.class_requests"))
     scheduled = flash_outcome(lambda: orders.schedule_request(
         db.session, current_user, request_id, starts_at=to_utc(form.starts_at.data),
         ends_at=to_utc(form.ends_at.data), location=form.location.data,
         instructor_email=form.instructor_email.data, capacity=form.capacity.data,
         zone_name=center_zone(), currency=current_app.config["CURRENCY"], now=utcnow()),
-        "Private class scheduled; the employer is mailed the date and the voucher.",
+        _("Private class scheduled; the employer is mailed the date and the voucher."),
         (Invalid, Conflict))
     if scheduled is None:
         return redirect(url_for("admin.class_requests"))

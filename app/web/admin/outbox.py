@@ -1,6 +1,7 @@
 """The outbox: every outgoing e-mail with its status and last error; retry for failures."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -36,12 +37,12 @@ def outbox_message(notification_id: int):
     """One outgoing message as its recipient reads it (a one-time link's text stays hidden)."""
     notification = db.session.get(Notification, notification_id)
     if notification is None:
-        raise NotFound("No outgoing message has this id.")
+        raise NotFound(_("No outgoing message has this id."))
     secret = bool(MAIL_KINDS.get(notification.kind, MailKind()).secret_context)
     subject = text = None
     if not secret:
         context = mail.template_context(db.session, notification, current_app.config)
-        subject, text, _ = mail.render(current_app.jinja_env, notification.kind, context)
+        subject, text, _html = mail.render(current_app.jinja_env, notification.kind, context)
     return render_template("admin/outbox_message.html", n=notification, subject=subject,
                            text=text, retry_form=ConfirmForm())
 
@@ -50,11 +51,11 @@ def outbox_message(notification_id: int):
 @roles_required("admin")
 def retry_notification(notification_id: int):
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
     else:
         try:
             notifications.retry(db.session, current_user, notification_id, utcnow())
-            flash("Queued again: the worker sends it shortly.", "success")
+            flash(_("Queued again: the worker sends it shortly."), "success")
         except Conflict as refusal:
             flash_refusal(refusal)
     return redirect(url_for("admin.outbox", status="failed"))

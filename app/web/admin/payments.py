@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -58,7 +59,7 @@ def payments_list():
 def record_payment(enrollment_id: int):
     form = RecordPaymentForm()
     if not form.validate_on_submit():
-        flash("Choose paid or waived and a method.", "error")
+        flash(_("Choose paid or waived and a method."), "error")
         return redirect(url_for("admin.payments_list"))
     try:
         payments.record_payment(db.session, current_user, enrollment_id, form.status.data,
@@ -67,8 +68,8 @@ def record_payment(enrollment_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(f"Recorded the payment of enrollment {enrollment_id} as {form.status.data}.",
-              "success")
+        flash(_("Recorded the payment of enrollment %(id)s as %(status)s.", id=enrollment_id,
+                status=form.status.data), "success")
     return redirect(url_for("admin.payments_list"))
 
 
@@ -83,7 +84,7 @@ def refund(enrollment_id: int):
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(f"Refund of enrollment {enrollment_id} requested.", "success")
+        flash(_("Refund of enrollment %(id)s requested.", id=enrollment_id), "success")
     return redirect(url_for("admin.payments_list"))
 
 

@@ -21,6 +21,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.access import roles_required
@@ -36,7 +38,7 @@ from app.services.records import exporting, importing, osha, reports
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
 MAX_ERRORS_SHOWN = 200
-COMMAND_HINT = "Use the certificates import command for files this large."
+COMMAND_HINT = _l("Use the certificates import command for files this large.")
 
 
 def download(body, filename: str, mimetype: str) -> Response:
@@ -56,12 +58,14 @@ def uploaded_text(form: ImportUploadForm) -> str | None:
     limit = current_app.config["IMPORT_MAX_BYTES"]
     content = form.file.data.read(limit + 1)
     if len(content) > limit:
-        form.file.errors.append(f"The file is over {limit / 2**20:g} MiB. {COMMAND_HINT}")
+        size = f"{limit / 2**20:g}"
+        form.file.errors.append(_("The file is over %(size)s MiB. %(hint)s", size=size,
+                                  hint=COMMAND_HINT))
         return None
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        form.file.errors.append("The file is not UTF-8 text; save it as CSV UTF-8.")
+        form.file.errors.append(_("The file is not UTF-8 text; save it as CSV UTF-8."))
         return None
 
 
@@ -93,12 +97,12 @@ def import_confirm():
         return upload_gone()
     if summary is None:  # the records changed since the preview: show the errors now found
         return preview_page(plan, None, None)
-    flash(f"Import done: {summary}.", "success")
+    flash(_("Import done: %(summary)s.", summary=summary), "success")
     return redirect(url_for("records.index"))
 
 
 def upload_gone():
-    flash("That upload is no longer waiting; upload the file again.", "error")
+    flash(_("That upload is no longer waiting; upload the file again."), "error")
     return redirect(url_for("records.import_upload"))
 
 
@@ -116,7 +120,7 @@ def export():
     form = ExportForm(request.args)
     if not form.validate():
         # The records page again, the message under the field (not a bare error page).
-        form.expiring_within.errors[:] = ["Give a whole number of days, 0 or more (up to 3660)."]
+        form.expiring_within.errors[:] = [_("Give a whole number of days, 0 or more (up to 3660).")]
         return render_template("records/index.html", export_form=form, osha_form=OshaForm(),
                                sessions=osha.recent_sessions(db.session)), 400
     pieces = exporting.export_csv(db.session, today=center_today(),

@@ -4,6 +4,8 @@ session's page to change capacity, instructor, place or time, or cancel it."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import roles_required
@@ -60,14 +62,15 @@ def new_session():
     except Invalid as refusal:
         flash_refusal(refusal)
         return render_template("admin/session_new.html", form=form), 422
-    flash(f"Scheduled {len(created)} session{'s' if len(created) != 1 else ''} of {course.code}.", "success")
+    flash(ngettext("Scheduled %(num)d session of %(code)s.", "Scheduled %(num)d sessions of %(code)s.",
+                   len(created), code=course.code), "success")
     return redirect(url_for("admin.sessions"))
 
 
 def get_session(class_id: int) -> ClassSession:
     class_session = db.session.get(ClassSession, class_id)
     if class_session is None:
-        raise NotFound("No class session has this id.")
+        raise NotFound(_("No class session has this id."))
     return class_session
 
 
@@ -86,7 +89,8 @@ def render_session(class_session: ClassSession, change_form=None, status: int = 
     enrollments = schedule.session_enrollments(db.session, class_session)
     transfer_form = TransferForm()
     transfer_form.target.choices = [
-        (s.id, f"{s.course.code} · {center_time(s.starts_at)} · {s.location} · {s.seats_left} seats left")
+        (s.id, _("%(code)s · %(when)s · %(place)s · %(left)s seats left", code=s.course.code,
+                when=center_time(s.starts_at), place=s.location, left=s.seats_left))
         for s in schedule.transfer_targets(db.session, class_session, utcnow())]
     return render_template(
         "admin/session.html", class_session=class_session, enrollments=enrollments,
@@ -122,7 +126,7 @@ def change_session(class_id: int):
     except (Invalid, Conflict) as refusal:
         flash_refusal(refusal)
         return render_session(get_session(class_id), form, refusal.status)
-    flash("Session saved. Learners affected by the change are e-mailed.", "success")
+    flash(_("Session saved. Learners affected by the change are e-mailed."), "success")
     return redirect(url_for("admin.session_page", class_id=class_id))
 
 
@@ -139,5 +143,5 @@ def cancel_session(class_id: int):
     except (Invalid, Conflict) as refusal:
         flash_refusal(refusal)
         return render_session(class_session, status=refusal.status)
-    flash("Session cancelled. Every enrolled and waitlisted learner is e-mailed once.", "success")
+    flash(_("Session cancelled. Every enrolled and waitlisted learner is e-mailed once."), "success")
     return redirect(url_for("admin.session_page", class_id=class_id))

@@ -2,6 +2,7 @@
 authorisations per course family."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -78,8 +79,9 @@ def set_roles(user_id: int):
             for role in sorted(user.roles - wanted):
                 accounts.revoke_role(db.session, current_user, user, role)
 
-        flash_outcome(change_roles, lambda _: f"Roles of {user.email}: "
-                      f"{', '.join(sorted(user.roles)) or 'none'}.", USER_REFUSALS)
+        flash_outcome(change_roles, lambda _changed: _(
+            "Roles of %(email)s: %(roles)s.", email=user.email,
+            roles=", ".join(sorted(user.roles)) or _("none")), USER_REFUSALS)
     return back_to(user_id)
 
 
@@ -90,7 +92,8 @@ def set_organisation(user_id: int):
     form = OrganisationForm()
     if submitted(form):
         accounts.attach_organisation(db.session, current_user, user, form.name.data)
-        flash(f"Organisation of {user.email}: {organisation_name(user, 'none')}.", "success")
+        flash(_("Organisation of %(email)s: %(organisation)s.", email=user.email,
+                organisation=organisation_name(user, _("none"))), "success")
     return back_to(user_id)
 
 
@@ -99,14 +102,15 @@ def set_organisation(user_id: int):
 def toggle_active(user_id: int):
     user = accounts.get_user(db.session, user_id)
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
+        flash(_("The form expired; please try again."), "error")
     elif user.active:
         flash_outcome(lambda: accounts.deactivate_user(db.session, current_user, user, utcnow()),
-                      f"{user.email} deactivated: no sign-in, API tokens revoked, records kept.",
+                      _("%(email)s deactivated: no sign-in, API tokens revoked, records kept.",
+                        email=user.email),
                       USER_REFUSALS)
     else:
         flash_outcome(lambda: accounts.reactivate_user(db.session, current_user, user, utcnow()),
-                      f"{user.email} can sign in again.", USER_REFUSALS)
+                      _("%(email)s can sign in again.", email=user.email), USER_REFUSALS)
     return back_to(user_id)
 
 
@@ -117,7 +121,7 @@ def set_instructor_number(user_id: int):
     form = InstructorNumberForm()
     if submitted(form):
         authorisations.set_instructor_number(db.session, current_user, user, form.number.data)
-        flash("Instructor number saved.", "success")
+        flash(_("Instructor number saved."), "success")
     return back_to(user_id)
 
 
@@ -130,7 +134,8 @@ def set_authorisation(user_id: int):
         family, until = form.family.data, form.expires_on.data
         flash_outcome(lambda: authorisations.set_authorisation(db.session, current_user, user,
                                                                family, until),
-                      f"Authorised for {family} until {long_date(until)}.", USER_REFUSALS)
+                      _("Authorised for %(family)s until %(date)s.", family=family, date=long_date(until)),
+                      USER_REFUSALS)
     return back_to(user_id)
 
 
@@ -140,5 +145,5 @@ def remove_authorisation(authorisation_id: int):
     user_id = request.form.get("user_id", type=int)
     if ConfirmForm().validate_on_submit():
         authorisations.remove_authorisation(db.session, current_user, authorisation_id)
-        flash("Authorisation removed.", "success")
+        flash(_("Authorisation removed."), "success")
     return redirect(url_for("admin.user_page", user_id=user_id) if user_id else url_for("admin.users"))
