@@ -12,6 +12,7 @@ from app.models import Enrollment, Notification
 from app.services.certificates.cards import _load_unicode_font
 from app.services.clock import local_moment
 from app.services.errors import NotFound
+from app.services.text import N_
 
 RECEIPTED = ("paid", "refunded", "waived")
 
@@ -48,7 +49,7 @@ def receipt_lines(enrollment: Enrollment, center_name: str, zone_name: str) -> l
 def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str) -> bytes:
     """The receipt of a paid (or waived, or refunded) enrollment, as PDF."""
     if enrollment.payment is None or enrollment.payment.status not in RECEIPTED:
-        raise NotFound("This enrollment has no receipt.")
+        raise NotFound(N_("This enrollment has no receipt."))
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_title(f"Receipt R-{enrollment.payment.id:06d}")
     unicode = _load_unicode_font(pdf)
