@@ -62,6 +62,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from app import models  # noqa: F401  (every model registered before mapping is used)
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.accounts import passwords
@@ -70,9 +72,10 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to access this page.")
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
-    login_manager.needs_refresh_message = "Please sign in again to confirm it is you."
+    login_manager.needs_refresh_message = _l("Please sign in again to confirm it is you.")
     csrf.init_app(app)
     limiter.init_app(app)
     from app import login_throttle

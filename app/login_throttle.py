@@ -27,13 +27,14 @@ from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 
 from app.client_address import client_key
+from app.services.text import N_
 
 log = logging.getLogger(__name__)
 
 ADDRESS_BUDGET_FACTOR = 10
 GENERATION_SECONDS = 30 * 24 * 3600  # longer than any login window: see _generation
-UNAVAILABLE_MESSAGE = ("Sign-in is unavailable for a moment (we cannot check sign-in attempts "
-                       "right now). Please try again in a minute.")
+UNAVAILABLE_MESSAGE = N_("Sign-in is unavailable for a moment (we cannot check sign-in attempts "
+                         "right now). Please try again in a minute.")
 _EXTENSION = "login_throttle_storage"
 
 
@@ -137,7 +138,10 @@ def clear_account(email: str) -> None:
 
 
 def wait_message(seconds: int) -> str:
+    """The refusal's words (N_: a page shows them in its language, the API in English)."""
     minutes = max(1, math.ceil(seconds / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return (f"Too many failed sign-ins. For your safety, sign-in is paused; "
-            f"try again in {minutes} {unit}, or reset your password.")
+    if minutes == 1:
+        return N_("Too many failed sign-ins. For your safety, sign-in is paused; "
+                  "try again in 1 minute, or reset your password.")
+    return N_("Too many failed sign-ins. For your safety, sign-in is paused; "
+              "try again in %(minutes)d minutes, or reset your password.", minutes=minutes)

@@ -59,6 +59,8 @@ class CourseForm(FlaskForm):
                          validators=[DataRequired(), Length(max=64)])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    description_es = TextAreaField("Description in Spanish (shown on Spanish pages; optional)",
+                                   validators=[Optional(), Length(max=5000)])
     level = SelectField("Level", choices=_choices(LEVELS, LEVEL_LABELS))
     topics = MultiCheckboxField("Topics", choices=_choices(TOPICS, TOPIC_LABELS),
                                 validators=[DataRequired("Choose at least one topic.")])
@@ -86,6 +88,7 @@ class CourseForm(FlaskForm):
         fields["code"] = fields["code"].strip().upper()
         fields["family"] = fields["family"].strip().lower()
         fields["description"] = self.description.data or ""
+        fields["description_es"] = self.description_es.data or ""
         fields["what_to_bring"] = (self.what_to_bring.data or "").strip()
         fields["online_course_url"] = (self.online_course_url.data or "").strip()
         fields["price_cents"] = int(round((self.price.data or 0) * 100))

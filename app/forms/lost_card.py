@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
 class LostCardForm(FlaskForm):
-    name = StringField("Your full name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
-    submit = SubmitField("E-mail me my certificates")
+    name = StringField(_l("Your full name"), validators=[
+        DataRequired(_l("Your name is needed.")), Length(max=200)])
+    email = EmailField(_l("Your e-mail address"), validators=[
+        DataRequired(_l("Your e-mail address is needed.")), Length(max=254)])
+    submit = SubmitField(_l("E-mail me my certificates"))

@@ -74,6 +74,8 @@ class Course(TaggedMixin, db.Model):
     family: Mapped[str] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The description in Spanish, shown on Spanish pages when set (else the English one).
+    description_es: Mapped[str | None] = mapped_column(Text)
     # Shown in the class reminder mail; blended courses link the body's online part.
     what_to_bring: Mapped[str] = mapped_column(Text, default="", server_default="")
     online_course_url: Mapped[str] = mapped_column(String(500), default="", server_default="")

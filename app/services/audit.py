@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, User
@@ -24,6 +24,18 @@ def record(session: Session, actor: User | None, action: str, subject_type: str,
     )
     session.add(event)
     return event
+
+
+def record_many(session: Session, actor: User | None, action: str, subject_type: str,
+                events: list[tuple[int | None, dict]]) -> None:
+    """Many events of one action in one statement (a sweep's per-session events), in the
+    caller's transaction."""
+    if events:
+        now = utcnow()
+        session.execute(insert(AuditEvent.__table__), [
+            {"actor_id": actor.id if actor else None, "action": action,
+             "subject_type": subject_type, "subject_id": subject_id, "details": details,
+             "created_at": now} for subject_id, details in events])
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The signed-in user's own sessions: confirm the password again, sign out everywhere."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, login_required
 
 from app import login_throttle
@@ -10,6 +11,7 @@ from app.models.base import utcnow
 from app.security import password_hasher
 from app.services import accounts
 from app.web.access import safe_next
+from app.web.language import localized
 from app.web.sign_in import end_session, note_password_entry
 
 bp = Blueprint("account", __name__)
@@ -26,11 +28,11 @@ def confirm_password():
     try:  # counted like a sign-in: a wrong password here is a failed sign-in
         attempt = login_throttle.count_attempt(current_user.email)
     except login_throttle.SignInRefused as refusal:
-        page = render_template("account/confirm_password.html", form=form, problem=refusal.message)
+        page = render_template("account/confirm_password.html", form=form, problem=localized(refusal.message))
         return page, refusal.status, refusal.headers
     if not accounts.password_matches(current_user, form.password.data, password_hasher()):
         page = render_template("account/confirm_password.html", form=form,
-                               problem="This is not your password.")
+                               problem=_("This is not your password."))
         return page, 401
     attempt.succeeded()
     note_password_entry(utcnow())
@@ -44,5 +46,5 @@ def sign_out_everywhere():
     """End every session, remember-me cookie and API token of the user, this one included."""
     accounts.sign_out_everywhere(db.session, current_user, utcnow())
     end_session()
-    flash("You are signed out on every device, and your API tokens are revoked.", "success")
+    flash(_("You are signed out on every device, and your API tokens are revoked."), "success")
     return redirect(url_for("public.index"))

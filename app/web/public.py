@@ -1,5 +1,7 @@
 """Public pages: the catalog, the "which class do I need?" finder and one session's page."""
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
@@ -11,6 +13,8 @@ from app.services import catalog, schedule
 from app.services import enrollment as enrollment_service
 from app.services.catalog import finder
 from app.services.enrollment import calendar_invites
+from app.services.text import Text
+from app.web.language import localized
 
 bp = Blueprint("public", __name__)
 
@@ -20,14 +24,31 @@ def index():
     """The finder, the upcoming classes it selects, and the catalog."""
     form = FinderForm(request.args)
     form.validate()  # a bad value is shown beside its field and otherwise ignored
+    _localize_choices(form)
     now, zone = utcnow(), center_zone()
     holder_id = current_user.id if current_user.is_authenticated else None
     held = finder.held_families(db.session, holder_id, now, zone)
     answer = finder.find_classes(db.session, now, query=_finder_query(form, held), per_page=50,
                                  zone_name=zone)
+    answer = replace(answer, title=_said(answer.title), why=_said(answer.why))
     return render_template("public/index.html", form=form, answer=answer,
                            courses=catalog.list_courses(db.session), upcoming=answer.sessions,
                            waitlist_lengths=answer.waitlist_lengths)
+
+
+def _said(message: str | None) -> str | None:
+    """A finder's title or reason in the page's language, with the rule's words inside it."""
+    if isinstance(message, Text):
+        message = Text(message.msgid, {name: localized(value) if isinstance(value, Text) else value
+                                       for name, value in message.values.items()})
+    return localized(message)
+
+
+def _localize_choices(form: FinderForm) -> None:
+    """The finder's choices name audiences, cards, levels and topics in the page's language."""
+    for field in (form.who, form.preset, form.level, form.topic):
+        field.choices = [(choice.value, localized(str(choice.label)))
+                         for choice in field.choices]
 
 
 def _finder_query(form: FinderForm, held: frozenset[str]) -> finder.FinderQuery:

@@ -12,6 +12,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
@@ -71,7 +72,7 @@ def recent_password_required(view):
     def wrapper(*args, **kwargs):
         if password_is_recent(utcnow()):
             return view(*args, **kwargs)
-        flash("Please confirm your password to make this change.", "info")
+        flash(_("Please confirm your password to make this change."), "info")
         return redirect(url_for("account.confirm_password", next=_back_to()))
 
     return wrapper

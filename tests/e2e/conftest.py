@@ -131,9 +131,11 @@ def journey(browser, request, live_server):
     contexts = []
     troubles: list[str] = []  # server errors and console errors (e.g. CSP refusals) seen
 
-    def open_page(java_script: bool = True):
+    def open_page(java_script: bool = True, locale: str | None = None):
+        # `locale` is the browser's language (its Accept-Language), as a Spanish-speaking
+        # learner's browser sends it.
         context = browser.new_context(base_url=live_server["url"], java_script_enabled=java_script,
-                                      accept_downloads=True)
+                                      accept_downloads=True, locale=locale)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.on("response", lambda response: response.status >= 500 and troubles.append(
             f"{response.status} from {response.request.method} {response.url}"))

@@ -101,6 +101,32 @@ def test_a_held_seat_that_lapses_gives_its_use_back(db):
     assert db.session.get(PromoCode, promo.id).uses == 0
 
 
+def test_a_waitlist_place_counts_against_its_code_only_once_it_has_a_seat(db):
+    promo = PromoCode(code="WAIT", percent_off=10, max_uses=5, uses=0)
+    db.session.add(promo)
+    db.session.commit()
+    class_session = factories.ClassSessionFactory(course__price_cents=8500, capacity=1)
+    manual = payments.PaymentSettings(provider="manual")
+    now = utcnow()
+    holder = payments.enroll(db.session, factories.learner(), class_session.id, now, manual)
+    waiting = [payments.enroll(db.session, factories.learner(), class_session.id, now, manual,
+                               promo_code="wait") for _ in range(2)]
+    assert [e.status for e in waiting] == ["waitlisted", "waitlisted"]
+    assert [e.payment.amount_cents for e in waiting] == [7650, 7650]  # the price promised
+    assert db.session.get(PromoCode, promo.id).uses == 0
+    payments.cancel_enrollment(db.session, waiting[1].learner, waiting[1].id, now, manual)
+    db.session.expire_all()
+    assert db.session.get(PromoCode, promo.id).uses == 0  # a waitlist place gives none back
+    payments.cancel_enrollment(db.session, holder.learner, holder.id, now, manual)
+    db.session.expire_all()
+    promoted = db.session.get(type(waiting[0]), waiting[0].id)
+    assert promoted.status == "enrolled" and promoted.payment.amount_cents == 7650
+    assert db.session.get(PromoCode, promo.id).uses == 1
+    payments.cancel_enrollment(db.session, promoted.learner, promoted.id, now, manual)
+    db.session.expire_all()
+    assert db.session.get(PromoCode, promo.id).uses == 0
+
+
 @pytest.fixture
 def race_engine(any_db_app):
     engine = private_engine(str(_db.engine.url.render_as_string(hide_password=False)))

@@ -63,7 +63,7 @@ def test_the_reminder_mail_says_when_where_what_to_bring_who_and_how_to_cancel(a
     [notification] = queued("class_reminder")
     message = mail.compose(db.session, notification, app.config, app.jinja_env)
     text = message.get_body(("plain",)).get_content()
-    assert "Wednesday December 2, 2026, 8:00 AM EST" in text
+    assert "Wednesday, December 2, 2026, 8:00 AM EST" in text
     assert "Where: Sim Lab 2, 100 Main St" in text and "openstreetmap.org" in text
     assert "What to bring: Comfortable clothes and a photo ID" in text
     assert "Getting there: Room 4B" in text

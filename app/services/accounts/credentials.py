@@ -16,6 +16,7 @@ from app.services.accounts import passwords
 from app.services.accounts.tokens import digest
 from app.services.accounts.users import MIN_PASSWORD_LENGTH, user_by_email, user_for_reset_token
 from app.services.errors import Invalid, NotFound
+from app.services.text import N_
 
 
 def end_sessions(session: Session, user: User, now: datetime,
@@ -41,7 +42,7 @@ def change_password(session: Session, user: User, current_password: str, new_pas
                     keep_token: str | None = None) -> None:
     """Replace the password after checking the current one; ends every other credential."""
     if not password_matches(user, current_password, hasher):
-        raise Invalid.field("current_password", "This is not your current password.")
+        raise Invalid.field("current_password", N_("This is not your current password."))
     _set_password(session, user, new_password, now, hasher, keep_token)
     audit.record(session, user, "user.password_changed", "user", user.id)
 
@@ -78,7 +79,8 @@ def sign_out_everywhere(session: Session, user: User, now: datetime) -> None:
 def _set_password(session: Session, user: User, new_password: str, now: datetime,
                   hasher: PasswordHasher, keep_token: str | None = None) -> None:
     if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise Invalid.field("new_password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Invalid.field("new_password", N_("Use at least %(count)d characters.",
+                                               count=MIN_PASSWORD_LENGTH))
     user.password_hash = passwords.hash_password(new_password, hasher)
     user.password_changed_at = now
     end_sessions(session, user, now, keep_token)

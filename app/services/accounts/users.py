@@ -19,6 +19,7 @@ from app.services import audit, notifications
 from app.services.accounts import passwords
 from app.services.accounts.organisations import organisation_named
 from app.services.errors import Conflict, Invalid, one_line
+from app.services.text import N_
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -65,9 +66,10 @@ def create_user(session: Session, *, email: str, full_name: str, password: str |
     one_line("name", full_name)
     one_line("job_title", job_title)
     if not full_name.strip():
-        raise Invalid.field("name", "A name is required.")
+        raise Invalid.field("name", N_("A name is required."))
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid.field("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Invalid.field("password", N_("Use at least %(count)d characters.",
+                                           count=MIN_PASSWORD_LENGTH))
     user = User(
         email=email, full_name=full_name.strip(), job_title=job_title,
         password_hash=passwords.hash_password(password, hasher) if password else None,
@@ -143,8 +145,8 @@ def request_password_reset(session: Session, email: str, now: datetime,
 def user_for_reset_token(session: Session, token: str, now: datetime,
                          secret_key: str) -> User:
     """The user a reset link is for; Invalid when it is forged, expired, or already used."""
-    refusal = Invalid.field("token", "This reset link is invalid, expired or already used. "
-                                     "Ask for a new one.")
+    refusal = Invalid.field("token", N_("This reset link is invalid, expired or already used. "
+                                        "Ask for a new one."))
     try:
         payload = _serializer(secret_key).loads(token)
     except BadSignature as error:

@@ -11,7 +11,7 @@ from app.services import audit
 from app.services.errors import Conflict
 
 COURSE_FIELDS = (
-    "code", "family", "title", "description", "level", "topics", "guidelines",
+    "code", "family", "title", "description", "description_es", "level", "topics", "guidelines",
     "validity_months", "expiry_rule", "format", "duration_minutes", "default_capacity",
     "price_cents", "renewal", "instructor_course", "active", "what_to_bring",
     "online_course_url",
@@ -47,6 +47,8 @@ def apply_fields(course: Course, fields: dict) -> None:
     for name in COURSE_FIELDS:
         if name in fields and fields[name] is not None:
             setattr(course, name, fields[name])
+    if "description_es" in fields:  # an empty Spanish description is none: pages show English
+        course.description_es = (fields["description_es"] or "").strip() or None
 
 
 @one_transaction

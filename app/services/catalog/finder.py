@@ -14,26 +14,27 @@ from app.services import catalog, schedule
 from app.services.catalog import requirements
 from app.services.catalog.requirements import PRESETS, Requirement
 from app.services.clock import local_date
+from app.services.text import N_
 
-BLS_WHY = (
+BLS_WHY = N_(
     "BLS is CPR at the healthcare-provider level: adult, child and infant CPR with an AED, "
     "two-rescuer CPR and a bag-valve mask. AHA calls it BLS for Healthcare Providers; the Red "
     "Cross calls it CPR for the Professional Rescuer and Healthcare Providers. Hospitals, "
     "clinics, EMS services and health-science programmes ask for it, and a lay-rescuer "
     "(Heartsaver) CPR card does not count for them."
 )
-PEDIATRIC_WHY = (
+PEDIATRIC_WHY = N_(
     "Schools, childcare centres, sports clubs and camps look after children, so they ask for "
     "CPR covering adults, children and infants at the lay-rescuer level (for example AHA "
     "Heartsaver Pediatric First Aid CPR AED, or the Red Cross Adult and Pediatric First Aid/"
     "CPR/AED). Most of them want first aid too: a class covering both is the safe choice."
 )
-WORKPLACE_WHY = (
+WORKPLACE_WHY = N_(
     "Workplace responders need adult CPR with an AED at the lay-rescuer level (for example AHA "
     "Heartsaver CPR AED, or the Red Cross Adult First Aid/CPR/AED). OSHA-minded employers often "
     "also want first aid, so check whether yours does; classes that include it are listed too."
 )
-EMPLOYER_WHY = (
+EMPLOYER_WHY = N_(
     "Pick what your employer's letter or job advert names, or choose the level and topics it "
     "lists: we show the classes whose cards meet exactly that."
 )
@@ -51,22 +52,22 @@ class Audience:
 
 
 AUDIENCES: dict[str, Audience] = {a.key: a for a in (
-    Audience("nurse", "I am a nurse", "bls", BLS_WHY),
-    Audience("emt", "I am an EMT or paramedic", "bls", BLS_WHY),
-    Audience("physician", "I am a physician or physician assistant", "bls", BLS_WHY),
-    Audience("dentist", "I work in dentistry", "bls", BLS_WHY),
-    Audience("healthcare_student", "I am a nursing, medical or other health-science student",
+    Audience("nurse", N_("I am a nurse"), "bls", BLS_WHY),
+    Audience("emt", N_("I am an EMT or paramedic"), "bls", BLS_WHY),
+    Audience("physician", N_("I am a physician or physician assistant"), "bls", BLS_WHY),
+    Audience("dentist", N_("I work in dentistry"), "bls", BLS_WHY),
+    Audience("healthcare_student", N_("I am a nursing, medical or other health-science student"),
              "bls", BLS_WHY),
-    Audience("teacher", "I am a teacher or school staff", "pediatric_cpr", PEDIATRIC_WHY,
+    Audience("teacher", N_("I am a teacher or school staff"), "pediatric_cpr", PEDIATRIC_WHY,
              wants_first_aid=True),
-    Audience("coach", "I am a coach or fitness instructor", "pediatric_cpr", PEDIATRIC_WHY,
+    Audience("coach", N_("I am a coach or fitness instructor"), "pediatric_cpr", PEDIATRIC_WHY,
              wants_first_aid=True),
-    Audience("daycare", "I work in daycare or childcare", "pediatric_cpr", PEDIATRIC_WHY,
+    Audience("daycare", N_("I work in daycare or childcare"), "pediatric_cpr", PEDIATRIC_WHY,
              wants_first_aid=True),
-    Audience("camp", "I work at a camp", "pediatric_cpr", PEDIATRIC_WHY, wants_first_aid=True),
-    Audience("workplace", "I am my workplace's first responder", "workplace_cpr_aed",
+    Audience("camp", N_("I work at a camp"), "pediatric_cpr", PEDIATRIC_WHY, wants_first_aid=True),
+    Audience("workplace", N_("I am my workplace's first responder"), "workplace_cpr_aed",
              WORKPLACE_WHY, wants_first_aid=True),
-    Audience("employer_card", "My employer asked for a specific card", None, EMPLOYER_WHY),
+    Audience("employer_card", N_("My employer asked for a specific card"), None, EMPLOYER_WHY),
 )}
 
 
@@ -102,13 +103,13 @@ def requirement_for(query: FinderQuery) -> tuple[Requirement | None, str | None,
     why = audience.why if audience else None
     if preset is not None:
         if audience is None or audience.preset is None:
-            why = f"{preset.label}: {preset.audience_note}"
+            why = N_("%(card)s: %(note)s", card=preset.label, note=preset.audience_note)
             if preset.name == "bls":
                 why = BLS_WHY
         return preset.requirement, preset.label, why
     if query.level or query.topics:
         requirement = Requirement(query.level or "lay_rescuer", frozenset(query.topics))
-        return requirement, "The card your employer described", why
+        return requirement, N_("The card your employer described"), why
     return None, None, why
 
 

@@ -1,4 +1,5 @@
-"""The standard course catalog that `flask catalog load` writes (updated by course code)."""
+"""The standard course catalog that `flask catalog load` writes (updated by course code), each
+course described in English and in Spanish (`description_es`, shown on Spanish pages)."""
 
 BLS_TOPICS = ["adult_cpr", "child_cpr", "infant_cpr", "aed", "team_cpr", "bag_valve_mask"]
 
@@ -13,6 +14,10 @@ STANDARD_COURSES: list[dict] = [
         "description": "CPR at the healthcare-provider level: high-quality CPR for adults, "
                        "children and infants, AED use, team resuscitation and bag-mask "
                        "ventilation. For nurses, EMTs, physicians, dentists and students.",
+        "description_es": "RCP para profesionales de la salud: RCP de alta calidad en adultos, "
+                          "niños y lactantes, uso del DEA, reanimación en equipo y ventilación "
+                          "con bolsa-mascarilla. Para personal de enfermería, técnicos en "
+                          "emergencias médicas, médicos, odontólogos y estudiantes.",
     },
     {
         "code": "BLS-HCP-R", "family": "bls", "title": "AHA BLS for Healthcare Providers (Renewal)",
@@ -22,6 +27,8 @@ STANDARD_COURSES: list[dict] = [
         "default_capacity": 12, "price_cents": 7000, "renewal": True,
         "instructor_course": False,
         "description": "A shorter class for holders of a current or recently expired BLS card.",
+        "description_es": "Una clase más breve para quienes tienen una tarjeta BLS vigente o "
+                          "vencida recientemente.",
     },
     {
         "code": "BLS-SKILLS", "family": "bls",
@@ -32,6 +39,8 @@ STANDARD_COURSES: list[dict] = [
         "default_capacity": 6, "price_cents": 9000, "renewal": False,
         "instructor_course": False,
         "description": "Finish the AHA online part at home, then a hands-on skills session here.",
+        "description_es": "Complete la parte en línea de la AHA desde su casa y luego asista "
+                          "aquí a una sesión de habilidades prácticas.",
         "online_course_url": "https://elearning.heart.org/course/437",
         "what_to_bring": "Your HeartCode BLS completion certificate (printed or on your phone) "
                          "and comfortable clothes for kneeling on the floor.",
@@ -46,6 +55,9 @@ STANDARD_COURSES: list[dict] = [
         "instructor_course": False,
         "description": "The American Red Cross equivalent of BLS: healthcare-provider CPR for "
                        "adults, children and infants, AED and bag-valve-mask.",
+        "description_es": "El equivalente de BLS de la Cruz Roja Americana: RCP para "
+                          "profesionales de la salud en adultos, niños y lactantes, DEA y "
+                          "ventilación con bolsa-válvula-mascarilla.",
     },
     {
         "code": "HS-CPR-AED", "family": "heartsaver_cpr", "title": "AHA Heartsaver CPR AED (adult)",
@@ -56,6 +68,9 @@ STANDARD_COURSES: list[dict] = [
         "instructor_course": False,
         "description": "Lay-rescuer CPR and AED for adults: for workplaces, gyms and anyone "
                        "who wants to be ready.",
+        "description_es": "RCP y uso del DEA en adultos para rescatistas legos: para lugares "
+                          "de trabajo, gimnasios y cualquier persona que quiera estar "
+                          "preparada.",
     },
     {
         "code": "HS-PEDS-FA-CPR", "family": "pediatric_first_aid_cpr",
@@ -68,6 +83,9 @@ STANDARD_COURSES: list[dict] = [
         "instructor_course": False,
         "description": "First aid and CPR for children and infants (and adults): for daycare, "
                        "preschool and camp staff, teachers, coaches and babysitters.",
+        "description_es": "Primeros auxilios y RCP en niños y lactantes (y también en "
+                          "adultos): para el personal de guarderías, preescolares y "
+                          "campamentos, docentes, entrenadores y niñeras.",
     },
     {
         "code": "ARC-FA-CPR-AED", "family": "first_aid",
@@ -80,6 +98,10 @@ STANDARD_COURSES: list[dict] = [
         "instructor_course": False,
         "description": "The Red Cross's full lay-rescuer class: first aid and CPR/AED for all "
                        "ages; meets OSHA workplace first-aid training expectations.",
+        "description_es": "La clase completa de la Cruz Roja para rescatistas legos: primeros "
+                          "auxilios y RCP/DEA para todas las edades; cumple con lo que OSHA "
+                          "espera de la capacitación en primeros auxilios en el lugar de "
+                          "trabajo.",
     },
     {
         "code": "BBP", "family": "bloodborne_pathogens",
@@ -92,6 +114,10 @@ STANDARD_COURSES: list[dict] = [
         "description": "The annual training OSHA's Bloodborne Pathogens Standard requires: "
                        "exposure control plan, modes of transmission, PPE, hepatitis B "
                        "vaccination, what to do after an exposure.",
+        "description_es": "La capacitación anual que exige la norma de OSHA sobre patógenos "
+                          "transmitidos por la sangre: plan de control de exposición, vías de "
+                          "transmisión, equipo de protección personal (EPP), vacunación contra "
+                          "la hepatitis B y qué hacer después de una exposición.",
     },
     {
         "code": "BLS-INSTR", "family": "bls", "title": "AHA BLS Instructor Course",
@@ -102,5 +128,8 @@ STANDARD_COURSES: list[dict] = [
         "instructor_course": True,
         "description": "For current BLS providers who want to teach BLS: AHA instructor "
                        "methods, skills testing and course administration.",
+        "description_es": "Para proveedores de BLS con tarjeta vigente que deseen enseñar BLS: "
+                          "métodos de instrucción de la AHA, evaluación de habilidades y "
+                          "administración de cursos.",
     },
 ]

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Enrollment, Payment, PromoCode
@@ -16,8 +16,6 @@ from app.services.errors import InvalidPromoCode
 from app.services.text import N_
 
 HELD = "pending_payment"
-# Bound on the ids one statement names (SQLite allows 32766 bound values).
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -46,10 +44,11 @@ def seat_status(charge: Charge | None, claimed: bool) -> str:
 
 def attach_payment(session: Session, enrollment: Enrollment, charge: Charge | None,
                    now: datetime) -> Payment | None:
-    """Record what the new enrollment owes (and take its promo code's use); no commit."""
+    """Record what the new enrollment owes (and take its promo code's use when it has a seat:
+    a waitlisted learner's use counts once a seat is theirs, API-2 §2); no commit."""
     if charge is None or (charge.amount_cents == 0 and charge.promo_code_id is None):
         return None
-    if charge.promo_code_id is not None:
+    if charge.promo_code_id is not None and enrollment.status != "waitlisted":
         take_promo_use(session, charge.promo_code_id)
     if charge.amount_cents == 0:
         status = "not_required"
@@ -76,6 +75,17 @@ def take_promo_use(session: Session, promo_code_id: int) -> None:
         .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         raise InvalidPromoCode(N_("This promo code has been used up."))
+
+
+def count_promoted_promo_use(session: Session, enrollment: Enrollment) -> None:
+    """A waitlisted learner given a seat starts counting against their code. The price was
+    promised when they joined the waitlist, so the seat is not refused if the code has since
+    been used up: the use is counted even past its limit."""
+    payment = enrollment.payment
+    if payment is not None and payment.promo_code_id is not None:
+        session.execute(update(PromoCode).where(PromoCode.id == payment.promo_code_id)
+                        .values(uses=PromoCode.uses + 1)
+                        .execution_options(synchronize_session=False))
 
 
 def give_back_promo_uses(session: Session, promo_code_ids) -> None:
@@ -128,44 +138,44 @@ def release_lapsed(session: Session, now: datetime,
     session.flush()
     connection = session.connection()  # Core statements: no ORM work per released row
     enrollment, payment = Enrollment.__table__.c, Payment.__table__.c
-    session_ids = sorted(connection.scalars(
-        select(enrollment.session_id).distinct().where(*_lapsed(now, class_session_id))))
-    if not session_ids:
-        return {}
+    seats = ClassSession.__table__.c
     # Lock the sessions first, in id order, as every enrollment does: no deadlock.
-    for start in range(0, len(session_ids), CHUNK):
-        connection.execute(select(ClassSession.__table__.c.id).where(
-            ClassSession.__table__.c.id.in_(session_ids[start:start + CHUNK]))
-            .order_by(ClassSession.__table__.c.id).with_for_update())
+    connection.execute(select(seats.id).where(seats.id.in_(
+        select(enrollment.session_id).where(*_lapsed(now, class_session_id))))
+        .order_by(seats.id).with_for_update())
     # The condition is evaluated again under the locks: a hold paid meanwhile is left alone.
     released = connection.execute(
         update(Enrollment.__table__).where(*_lapsed(now, class_session_id))
         .values(status="cancelled", cancelled_at=now, updated_at=now)
         .returning(enrollment.id, enrollment.session_id)).all()
-    released_ids = [row.id for row in released]
-    promo_ids: list[int] = []
-    for start in range(0, len(released_ids), CHUNK):
-        chunk = released_ids[start:start + CHUNK]
-        promo_ids += connection.scalars(
-            select(payment.promo_code_id).where(payment.enrollment_id.in_(chunk),
-                                                payment.status == "pending",
-                                                payment.promo_code_id.is_not(None))).all()
-        connection.execute(update(Payment.__table__).where(
-            payment.enrollment_id.in_(chunk), payment.status == "pending")
-            .values(status="expired", updated_at=now))
-    give_back_promo_uses(session, promo_ids)
-    per_session: dict[int, list[int]] = {}
+    if not released:
+        return {}
+    # The rows this call just released, named by the moment it stamped on them, so the
+    # statements below never carry 10⁴ ids back and forth.
+    just_released = select(enrollment.id).where(
+        enrollment.status == "cancelled", enrollment.cancelled_at == now,
+        enrollment.hold_expires_at <= now)
+    their_payments = (payment.status == "pending", payment.enrollment_id.in_(just_released))
+    promo = PromoCode.__table__.c
+    connection.execute(update(PromoCode.__table__).where(promo.id.in_(
+        select(payment.promo_code_id).where(*their_payments))).values(
+        uses=promo.uses - select(func.count()).where(
+            payment.promo_code_id == promo.id, *their_payments).scalar_subquery()))
+    connection.execute(update(Payment.__table__).where(*their_payments)
+                       .values(status="expired", updated_at=now))
+    per_session = Counter(row.session_id for row in released)
+    connection.execute(
+        update(ClassSession.__table__).where(seats.id == bindparam("released_session"))
+        .values(seats_taken=seats.seats_taken - bindparam("released_count")),
+        [{"released_session": session_id, "released_count": count}
+         for session_id, count in sorted(per_session.items())])
+    ids_of: dict[int, list[int]] = {}
     for row in released:
-        per_session.setdefault(row.session_id, []).append(row.id)
-    seats = ClassSession.__table__.c
-    for session_id, enrollment_ids in sorted(per_session.items()):
-        connection.execute(update(ClassSession.__table__).where(seats.id == session_id)
-                           .values(seats_taken=seats.seats_taken - len(enrollment_ids)))
-    for session_id, enrollment_ids in sorted(per_session.items()):
-        audit.record(session, None, "holds.released", "class_session", session_id,
-                     enrollments=sorted(enrollment_ids))
+        ids_of.setdefault(row.session_id, []).append(row.id)
+    audit.record_many(session, None, "holds.released", "class_session", [
+        (session_id, {"enrollments": sorted(ids)}) for session_id, ids in sorted(ids_of.items())])
     session.expire_all()  # the statements bypassed the ORM: loaded rows must be re-read
-    return {session_id: len(ids) for session_id, ids in per_session.items()}
+    return dict(per_session)
 
 
 def sessions_with_waitlist(session: Session, session_ids) -> list[ClassSession]:

@@ -210,6 +210,7 @@ def promote_from_waitlist(session: Session, class_session: ClassSession,
             break
         enrollment.status = holds.promoted_status(enrollment, now)
         enrollment.updated_at = now
+        holds.count_promoted_promo_use(session, enrollment)
         session.flush()
         if enrollment.status == holds.HELD:
             _notify(session, "seat_held", enrollment,

@@ -60,16 +60,19 @@ def _record_refunded(session: Session, payment: Payment, reference: str | None,
 
 
 def settle_cancelled(session: Session, actor: User | None, enrollment: Enrollment,
-                     now: datetime, settings: PaymentSettings, *, full: bool) -> None:
+                     now: datetime, settings: PaymentSettings, *, full: bool,
+                     had_seat: bool = True) -> None:
     """What a cancellation does to the money: a hold's payment expires (its promo use comes
-    back), a paid one is refunded when `full` or early enough before the start."""
+    back, as does an unpaid seat's; a waitlist place never took one), a paid one is refunded
+    when `full` or early enough before the start."""
     payment = enrollment.payment
     if payment is None:
         return
     if payment.status in ("pending", "unpaid"):
         payment.status = "expired" if payment.status == "pending" else payment.status
         payment.updated_at = now
-        holds.give_back_promo_uses(session, [payment.promo_code_id])
+        if had_seat:
+            holds.give_back_promo_uses(session, [payment.promo_code_id])
     elif payment.status == "paid":
         cutoff = enrollment.session.starts_at - timedelta(hours=settings.refund_cutoff_hours)
         if full or now <= cutoff:
@@ -83,10 +86,12 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int, now: da
     for the learner, in full when staff cancel someone's place. Commits."""
     before = session.get(Enrollment, enrollment_id) if 0 < enrollment_id < 2**31 else None
     was_active = before is not None and before.status != "cancelled"
+    had_seat = before is not None and before.status != "waitlisted"
     enrollment = enrollment_service.cancel_enrollment(session, actor, enrollment_id, now)
     if was_active:
         by_staff = actor.has_role("admin") and actor.id != enrollment.learner_id
-        settle_cancelled(session, actor, enrollment, now, settings, full=by_staff)
+        settle_cancelled(session, actor, enrollment, now, settings, full=by_staff,
+                         had_seat=had_seat)
     return enrollment
 
 

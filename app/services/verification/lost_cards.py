@@ -44,9 +44,10 @@ def _holder(session: Session, name: str, email: str) -> User | None:
 
 @one_transaction
 def request_card_lookup(session: Session, name: str, email: str, now: datetime,
-                        today: date) -> None:
+                        today: date, language: str | None = None) -> None:
     """Queue the holder's certificates to their address on record, if name and address match
-    a holder with certificates; otherwise do nothing. Answers nothing either way. Commits."""
+    a holder with certificates; otherwise do nothing. Answers nothing either way. Commits.
+    `language` is the page's, for a mail whose recipient has no language of their own."""
     holder = _holder(session, name or "", email or "")
     if holder is None:
         return
@@ -59,7 +60,8 @@ def request_card_lookup(session: Session, name: str, email: str, now: datetime,
                "status": c.status_on(today)} for c in held if c.replaced_by is None]
     notifications.enqueue(session, kind=KIND, recipient=holder,
                           event_key=f"{KIND}:{holder.id}:{now.isoformat()}",
-                          context={"certificates": listed}, subject=("user", holder.id))
+                          context={"certificates": listed, "language": language or "en"},
+                          subject=("user", holder.id))
 
 
 def card_attachments(session: Session, notification: Notification,
