@@ -218,3 +218,20 @@ def test_the_language_form_switches_to_spanish_and_back(client, db, login):
                        follow_redirects=True).status_code == 200
     _db.session.expire_all()
     assert _db.session.get(type(learner), learner.id).preferred_language == "en"
+
+
+def test_a_mistyped_code_and_a_refused_online_part_are_explained_in_spanish(client, db, login):
+    client.set_cookie("lang", "es")
+    card = factories.CertificateFactory()
+    mistyped = client.get(f"/verify/{('Z' if card.code[0] != 'Z' else 'Y') + card.code[1:]}")
+    spanish_text = visible_text(mistyped.get_data(as_text=True))
+    assert "Código mal escrito" in spanish_text and "revise los caracteres" in spanish_text
+    assert "Mistyped code" not in spanish_text and "looks mistyped" not in spanish_text
+    blended = factories.EnrollmentFactory(learner=hispanic_learner(),
+                                          session__course__format="blended")
+    login(blended.learner)
+    tomorrow = factories.center_today() + timedelta(days=1)
+    refused = client.post(f"/me/enrollments/{blended.id}/online-part", follow_redirects=True,
+                          data={"completed_on": tomorrow.isoformat(), "certificate_id": "HC-1"})
+    spanish(refused, "La fecha de finalización de la parte en línea no puede ser futura.",
+            absent=("cannot be completed in the future",))
