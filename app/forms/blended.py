@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, StringField, SubmitField, TextAreaField
@@ -13,11 +14,11 @@ from app.services.blended.online_parts import MAX_CERTIFICATE_ID
 class OnlinePartForm(FlaskForm):
     """Completion date and certificate id of the online part, with the PDF if at hand."""
 
-    completed_on = DateField("Completed on", validators=[DataRequired()])
-    certificate_id = StringField("Completion certificate id",
+    completed_on = DateField(_l("Completed on"), validators=[DataRequired()])
+    certificate_id = StringField(_l("Completion certificate id"),
                                  validators=[DataRequired(), Length(max=MAX_CERTIFICATE_ID)])
-    pdf = FileField("Completion certificate (PDF, up to 2 MB, optional)")
-    submit = SubmitField("Save online part")
+    pdf = FileField(_l("Completion certificate (PDF, up to 2 MB, optional)"))
+    submit = SubmitField(_l("Save online part"))
 
     def upload(self) -> tuple[bytes | None, str | None]:
         """The uploaded PDF's bytes and file name, (None, None) when none was sent."""
@@ -30,9 +31,9 @@ class OnlinePartForm(FlaskForm):
 class KeycodesForm(FlaskForm):
     """Keycodes pasted one a line, or a CSV file whose first column holds them."""
 
-    pasted = TextAreaField("Keycodes, one a line", validators=[Optional()])
-    csv_file = FileField("Or a CSV file (first column)")
-    submit = SubmitField("Load keycodes")
+    pasted = TextAreaField(_l("Keycodes, one a line"), validators=[Optional()])
+    csv_file = FileField(_l("Or a CSV file (first column)"))
+    submit = SubmitField(_l("Load keycodes"))
 
     def text(self) -> str:
         sent = self.csv_file.data
@@ -42,4 +43,4 @@ class KeycodesForm(FlaskForm):
 
 class UsedUpForm(FlaskForm):
     keycode_id = HiddenField(validators=[DataRequired()])
-    submit = SubmitField("Mark used up")
+    submit = SubmitField(_l("Mark used up"))

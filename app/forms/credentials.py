@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
@@ -16,9 +18,9 @@ MAX_CREDENTIAL_CHARACTERS = 200_000
 class CredentialForm(FlaskForm):
     """Exactly one of: the pasted text, the uploaded file; either must be a JSON object."""
 
-    credential = TextAreaField("or paste it", validators=[
+    credential = TextAreaField(_l("or paste it"), validators=[
         Optional(), Length(max=MAX_CREDENTIAL_CHARACTERS)])
-    credential_file = FileField("Upload the credential's .json file")
+    credential_file = FileField(_l("Upload the credential's .json file"))
 
     document: dict | None = None
 
@@ -30,17 +32,17 @@ class CredentialForm(FlaskForm):
         if upload and getattr(upload, "filename", ""):
             raw = upload.read(MAX_CREDENTIAL_CHARACTERS + 1)
             if len(raw) > MAX_CREDENTIAL_CHARACTERS:
-                return self._refuse("The file is too large to be a credential.")
+                return self._refuse(_("The file is too large to be a credential."))
             text = raw.decode("utf-8", "replace").strip()
         if not text:
-            return self._refuse("Upload the credential's .json file or paste its text.")
+            return self._refuse(_("Upload the credential's .json file or paste its text."))
         try:
             document = json.loads(text)
         except (ValueError, RecursionError):
-            return self._refuse("This is not JSON: upload or paste the credential file as it "
-                                "was downloaded.")
+            return self._refuse(_("This is not JSON: upload or paste the credential file as "
+                                  "it was downloaded."))
         if not isinstance(document, dict):
-            return self._refuse("A credential is a JSON object ({ … }).")
+            return self._refuse(_("A credential is a JSON object ({ … })."))
         self.document = document
         return True
 

@@ -9,6 +9,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import Optional
 
 from app.models.vocab import GUIDELINES, LEVEL_LABELS, LEVELS, TOPIC_LABELS, TOPICS
+from app.services.accounts import LANGUAGES
 from app.services.catalog.finder import AUDIENCES
 from app.services.catalog.requirements import PRESETS
 
@@ -19,14 +20,14 @@ class FinderForm(Form):
     """"Which class do I need?" — read from the query string, so no CSRF (it changes nothing)."""
 
     who = SelectField(_l("Who are you?"), validators=[Optional()], choices=[
-        SelectChoice("", _l("Choose…")), *[SelectChoice(a.key, a.label) for a in AUDIENCES.values()]])
+        SelectChoice("", _l("Choose…")), *[SelectChoice(a.key, _l(a.label)) for a in AUDIENCES.values()]])
     preset = SelectField(_l("The card your employer asked for"), validators=[Optional()], choices=[
         SelectChoice("", _l("Not sure / choose level and topics below")),
-        *[SelectChoice(p.name, p.label) for p in PRESETS.values()]])
+        *[SelectChoice(p.name, _l(p.label)) for p in PRESETS.values()]])
     level = SelectField(_l("Level"), validators=[Optional()],
-                        choices=[ANY, *[SelectChoice(v, LEVEL_LABELS.get(v, v)) for v in LEVELS]])
+                        choices=[ANY, *[SelectChoice(v, _l(LEVEL_LABELS[v])) for v in LEVELS]])
     topic = SelectField(_l("Topic"), validators=[Optional()],
-                        choices=[ANY, *[SelectChoice(v, TOPIC_LABELS.get(v, v)) for v in TOPICS]])
+                        choices=[ANY, *[SelectChoice(v, _l(TOPIC_LABELS[v])) for v in TOPICS]])
     guideline = SelectField(_l("Guideline basis"), validators=[Optional()],
                             choices=[ANY, *[SelectChoice(v, v) for v in GUIDELINES]])
     date_from = DateField(_l("From"), validators=[Optional()])
@@ -37,5 +38,12 @@ class ButtonForm(FlaskForm):
     """A POST button: carries only the CSRF token (enroll, cancel)."""
 
 
+class LanguageForm(FlaskForm):
+    """The language of the learner's pages and mail; each language is named in itself."""
+
+    language = SelectField(_l("Language"), choices=[SelectChoice(code, name)
+                                                    for code, name in LANGUAGES.items()])
+
+
 class ReminderSettingsForm(FlaskForm):
-    reminders = BooleanField("E-mail me before my certificates expire")
+    reminders = BooleanField(_l("E-mail me before my certificates expire"))

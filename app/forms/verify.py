@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -21,8 +23,8 @@ CUSTOM = "custom"
 class CodeForm(Form):
     """The code as printed on the card or typed from it."""
 
-    code = StringField("Certificate code", validators=[
-        DataRequired("Type the code printed on the card."), Length(max=MAX_CODE_LENGTH),
+    code = StringField(_l("Certificate code"), validators=[
+        DataRequired(_l("Type the code printed on the card.")), Length(max=MAX_CODE_LENGTH),
     ])
 
 
@@ -32,26 +34,27 @@ class CheckboxesField(SelectMultipleField):
 
 
 def preset_choices() -> list[SelectChoice]:
-    presets = [SelectChoice(preset.name, preset.label) for preset in requirements.PRESETS.values()]
-    return [SelectChoice("", "Choose a requirement"), *presets,
-            SelectChoice(CUSTOM, "Custom requirement")]
+    presets = [SelectChoice(preset.name, _l(preset.label)) for preset in requirements.PRESETS.values()]
+    return [SelectChoice("", _l("Choose a requirement")), *presets,
+            SelectChoice(CUSTOM, _l("Custom requirement"))]
 
 
 class RequirementForm(Form):
     """A preset, or a custom level, topics, guideline bases and the day it must hold on."""
 
-    preset = SelectField("Requirement", choices=preset_choices(), default="")
-    level = SelectField("Level at least", choices=[SelectChoice(lv, LEVEL_LABELS[lv]) for lv in LEVELS],
+    preset = SelectField(_l("Requirement"), choices=preset_choices(), default="")
+    level = SelectField(_l("Level at least"),
+                        choices=[SelectChoice(lv, _l(LEVEL_LABELS[lv])) for lv in LEVELS],
                         default=LEVELS[0])
-    topics = CheckboxesField("Topics it must cover",
-                             choices=[SelectChoice(topic, TOPIC_LABELS[topic]) for topic in TOPICS])
-    guidelines = CheckboxesField("Guideline basis (any one of)",
+    topics = CheckboxesField(_l("Topics it must cover"), choices=[
+        SelectChoice(topic, _l(TOPIC_LABELS[topic])) for topic in TOPICS])
+    guidelines = CheckboxesField(_l("Guideline basis (any one of)"),
                                  choices=[SelectChoice(name, name) for name in GUIDELINES])
-    valid_on = DateField("Valid on (default today)", validators=[Optional()])
+    valid_on = DateField(_l("Valid on (default today)"), validators=[Optional()])
 
     def validate_topics(self, field) -> None:
         if self.preset.data == CUSTOM and not field.data:
-            raise ValidationError("Tick at least one topic for a custom requirement.")
+            raise ValidationError(_l("Tick at least one topic for a custom requirement."))
 
     @property
     def chosen(self) -> bool:
@@ -71,5 +74,5 @@ class RequirementForm(Form):
     def describe(self) -> str:
         """The requirement's name in words, for the answer's heading."""
         if self.preset.data == CUSTOM:
-            return "your custom requirement"
-        return requirements.PRESETS[self.preset.data].label
+            return gettext("your custom requirement")
+        return gettext(requirements.PRESETS[self.preset.data].label)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.services.text import N_
+
 LEVELS = ("lay_rescuer", "healthcare_provider")
 LEVEL_LABELS = {
-    "lay_rescuer": "Lay Rescuer",
-    "healthcare_provider": "Healthcare Provider (BLS)",
+    "lay_rescuer": N_("Lay Rescuer"),
+    "healthcare_provider": N_("Healthcare Provider (BLS)"),
 }
 TOPICS = (
     "adult_cpr",
@@ -27,16 +29,16 @@ TOPICS = (
     "oxygen",
 )
 TOPIC_LABELS = {
-    "adult_cpr": "adult CPR",
-    "child_cpr": "child CPR",
-    "infant_cpr": "infant CPR",
-    "aed": "AED use",
-    "first_aid": "first aid",
-    "bloodborne_pathogens": "bloodborne pathogens",
-    "team_cpr": "team CPR",
-    "bag_valve_mask": "bag-valve-mask ventilation",
-    "advanced_airway": "advanced airway",
-    "oxygen": "oxygen administration",
+    "adult_cpr": N_("adult CPR"),
+    "child_cpr": N_("child CPR"),
+    "infant_cpr": N_("infant CPR"),
+    "aed": N_("AED use"),
+    "first_aid": N_("first aid"),
+    "bloodborne_pathogens": N_("bloodborne pathogens"),
+    "team_cpr": N_("team CPR"),
+    "bag_valve_mask": N_("bag-valve-mask ventilation"),
+    "advanced_airway": N_("advanced airway"),
+    "oxygen": N_("oxygen administration"),
 }
 GUIDELINES = ("AHA", "ARC", "ECC", "ILCOR", "OSHA")
 EXPIRY_RULES = ("end_of_month", "exact_date")
@@ -55,16 +57,16 @@ OUTCOMES = ("passed", "failed", "no_show")
 # staff (the admin page and the audit log).
 REVOCATION_CATEGORIES = ("issued_in_error", "replaced", "withdrawn", "training_not_completed")
 REVOCATION_LABELS = {
-    "issued_in_error": "issued in error",
-    "replaced": "replaced",
-    "withdrawn": "withdrawn",
-    "training_not_completed": "training not completed",
+    "issued_in_error": N_("issued in error"),
+    "replaced": N_("replaced"),
+    "withdrawn": N_("withdrawn"),
+    "training_not_completed": N_("training not completed"),
 }
 
 
 def revocation_label(category: str | None) -> str:
     """The words the public record uses for a revocation category."""
-    return REVOCATION_LABELS.get(category or "withdrawn", "withdrawn")
+    return REVOCATION_LABELS.get(category or "withdrawn", REVOCATION_LABELS["withdrawn"])
 
 
 NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped")

@@ -5,6 +5,7 @@ stranger's enrollment is a 404 page, any other refusal a flash line."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -15,6 +16,7 @@ from app.models import Enrollment
 from app.models.base import utcnow
 from app.services import blended
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.text import N_
 from app.web.refusals import flash_outcome
 
 bp = Blueprint("blended", __name__)
@@ -24,13 +26,13 @@ FORM_REFUSALS = (Conflict, Invalid)
 def _record_from_form(enrollment_id: int) -> None:
     form = OnlinePartForm()
     if not form.validate_on_submit():
-        flash("Give the completion date and the completion certificate's id.", "error")
+        flash(_("Give the completion date and the completion certificate's id."), "error")
         return
     pdf, pdf_name = form.upload()
     flash_outcome(lambda: blended.record_online_part(
         db.session, current_user, enrollment_id, completed_on=form.completed_on.data,
         certificate_id=form.certificate_id.data, today=center_today(), now=utcnow(),
-        pdf=pdf, pdf_name=pdf_name), "Online part saved.", refusals=FORM_REFUSALS)
+        pdf=pdf, pdf_name=pdf_name), _("Online part saved."), refusals=FORM_REFUSALS)
 
 
 @bp.post("/me/enrollments/<int:enrollment_id>/online-part")
@@ -43,7 +45,7 @@ def learner_online_part(enrollment_id: int):
 def _back_to_roster(enrollment_id: int):
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None:
-        raise NotFound("No enrollment has this id.")
+        raise NotFound(N_("No enrollment has this id."))
     return redirect(url_for("instructor.roster_page", class_id=enrollment.session_id))
 
 
@@ -59,7 +61,7 @@ def instructor_online_part(enrollment_id: int):
 def confirm_online_part(enrollment_id: int):
     flash_outcome(lambda: blended.confirm_online_part(db.session, current_user, enrollment_id,
                                                       utcnow()),
-                  "Online part confirmed.", refusals=FORM_REFUSALS)
+                  _("Online part confirmed."), refusals=FORM_REFUSALS)
     return _back_to_roster(enrollment_id)
 
 

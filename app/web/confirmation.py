@@ -4,6 +4,7 @@ consequence, whose form posts the same fields again with `confirmed` set. No Jav
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 
 
 def confirmed() -> bool:
@@ -12,10 +13,10 @@ def confirmed() -> bool:
 
 
 def ask_to_confirm(title: str, consequences: list[str], confirm_label: str, back: str,
-                   back_label: str = "Go back (nothing is changed)"):
+                   back_label: str | None = None):
     """The confirmation page for the form just posted: its fields kept, posted to the same URL."""
     hidden = [(key, value) for key, value in request.form.items(multi=True)
               if key not in ("csrf_token", "confirmed")] + [("confirmed", "1")]
     return render_template("confirm.html", title=title, consequences=consequences, hidden=hidden,
                            action=request.path, confirm_label=confirm_label, back=back,
-                           back_label=back_label)
+                           back_label=back_label or _("Go back (nothing is changed)"))

@@ -65,11 +65,17 @@ def localized(message: str | None) -> str | None:
     entry and values (dates as the locale's long date), a plain string as its own entry
     (English when the catalog has none)."""
     if isinstance(message, Text):
-        locale = str(get_locale())
-        values = {name: formatting.long_date(value, locale) if isinstance(value, date) else value
-                  for name, value in message.values.items()}
-        return gettext(message.msgid, **values)
+        return gettext(message.msgid, **{name: _shown(value)
+                                         for name, value in message.values.items()})
     return gettext(message) if message else message
+
+
+def _shown(value):
+    """A value of domain text as the page shows it: a date as the long date, a label (itself
+    a `Text`) in the page's language."""
+    if isinstance(value, date):
+        return formatting.long_date(value, str(get_locale()))
+    return localized(value) if isinstance(value, Text) else value
 
 
 def language_links() -> list[dict]:

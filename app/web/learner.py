@@ -1,19 +1,22 @@
 """Pages for the learner audience: my classes and certificates, enroll and cancel buttons."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
 from app.center import center_zone
 from app.extensions import db
-from app.forms.learner import ButtonForm, ReminderSettingsForm
+from app.forms.learner import ButtonForm, LanguageForm, ReminderSettingsForm
 from app.models.base import utcnow
 from app.payment_edge import after_cancel, payment_settings
 from app.services import accounts, payments, schedule
 from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
 from app.services.errors import DomainError, NotFound
+from app.services.text import N_
 from app.services.verification.lookup import certificate_view
+from app.web.language import in_language
 from app.web.payments import after_enrolling
 from app.web.refusals import flash_refusal
 
@@ -35,7 +38,8 @@ def me():
         "learner/me.html", upcoming=upcoming, past=past[::-1], certificates=certificates,
         positions=enrollment_service.waitlist_positions(db.session, upcoming), now=now, today=today,
         button=ButtonForm(),
-        settings=ReminderSettingsForm(reminders=not current_user.reminders_opt_out))
+        settings=ReminderSettingsForm(reminders=not current_user.reminders_opt_out),
+        language_form=LanguageForm(language=current_user.preferred_language or "en"))
 
 
 def _upcoming(enrollments: list, now) -> list:
@@ -78,7 +82,7 @@ def confirm_cancel(enrollment_id: int):
     enrollment = next((e for e in enrollment_service.enrollments_of(db.session, current_user)
                        if e.id == enrollment_id and e.status in ("enrolled", "waitlisted")), None)
     if enrollment is None:
-        raise NotFound("You have no place with this id to cancel.")
+        raise NotFound(N_("You have no place with this id to cancel."))
     class_session = enrollment.session
     waiting = schedule.waitlist_lengths(db.session, [class_session.id]).get(class_session.id, 0)
     return render_template(
@@ -98,7 +102,8 @@ def cancel(enrollment_id: int):
         flash_refusal(error)
     else:
         after_cancel(enrollment)
-        flash(f"Cancelled your place in {enrollment.session.course.title}.", "success")
+        flash(_("Cancelled your place in %(course)s.", course=enrollment.session.course.title),
+              "success")
     return redirect(url_for("learner.me"))
 
 
@@ -108,6 +113,21 @@ def reminder_settings():
     form = ReminderSettingsForm()
     if form.validate_on_submit():
         accounts.set_reminder_opt_out(db.session, current_user, not form.reminders.data)
-        flash("Renewal reminders are on." if form.reminders.data
-              else "Renewal reminders are off.", "success")
+        flash(_("Renewal reminders are on.") if form.reminders.data
+              else _("Renewal reminders are off."), "success")
+    return redirect(url_for("learner.me"))
+
+
+@bp.post("/me/language")
+@roles_required("learner")
+def language_setting():
+    """The language of the learner's pages and mail; the confirmation is in the new one."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        accounts.set_preferred_language(db.session, current_user, form.language.data)
+        with in_language(form.language.data):
+            flash(_("Your pages and e-mails are now in English.") if form.language.data == "en"
+                  else _("Your pages and e-mails are now in Spanish."), "success")
+    else:
+        flash(_("Choose a language from the list."), "error")
     return redirect(url_for("learner.me"))

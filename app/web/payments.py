@@ -2,6 +2,7 @@
 policy), the pay link of a held seat, the page Checkout returns to, and the receipt."""
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import roles_required
@@ -12,6 +13,7 @@ from app.payment_edge import open_checkout_for, payment_provider, payment_settin
 from app.services import enrollment as enrollment_service
 from app.services import payments, schedule
 from app.services.errors import DomainError, NotFound
+from app.services.text import N_
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("payments", __name__)
@@ -21,7 +23,7 @@ bp = Blueprint("payments", __name__)
 @roles_required("learner")
 def review(class_id: int):
     """The step before enrolling: what it costs, the promo code field, the refund policy."""
-    enrollment_service.require_id(class_id, "No class session has this id.")
+    enrollment_service.require_id(class_id, N_("No class session has this id."))
     class_session = schedule.get_session(db.session, class_id)
     return render_template("enrollment/review.html", class_session=class_session,
                            form=ReviewForm(), settings=payment_settings())
@@ -32,7 +34,7 @@ def review(class_id: int):
 def confirm(class_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
-        flash("The promo code is too long.", "error")
+        flash(_("The promo code is too long."), "error")
         return redirect(url_for("payments.review", class_id=class_id))
     try:
         enrollment = payments.enroll(db.session, current_user, class_id, utcnow(),
@@ -51,11 +53,11 @@ def after_enrolling(enrollment):
         open_checkout_for(enrollment)
         return redirect(url_for("payments.pay", enrollment_id=enrollment.id))
     if enrollment.status == "enrolled":
-        flash("You're enrolled. A confirmation with a calendar invite is on its way.", "success")
+        flash(_("You're enrolled. A confirmation with a calendar invite is on its way."), "success")
     else:
         position = enrollment_service.waitlist_position(db.session, enrollment)
-        flash(f"The class is full: you're number {position} on the waitlist. "
-              "We'll e-mail you if a seat opens up.", "success")
+        flash(_("The class is full: you're number %(position)d on the waitlist. "
+                "We'll e-mail you if a seat opens up.", position=position), "success")
     return redirect(url_for("public.session_page", class_id=enrollment.session_id))
 
 

@@ -9,15 +9,18 @@ from typing import TypeVar
 from flask import flash
 
 from app.services.errors import DomainError
+from app.web.language import localized
 
 T = TypeVar("T")
 
 
 def refusal_text(refusal: DomainError) -> str:
-    """A domain refusal as one line: its field messages, else its message."""
+    """A domain refusal as one line, in the page's language: its field messages, else its
+    message."""
     if refusal.fields:
-        return " ".join(message for messages in refusal.fields.values() for message in messages)
-    return refusal.message
+        return " ".join(localized(message) for messages in refusal.fields.values()
+                        for message in messages)
+    return localized(refusal.message)
 
 
 def flash_refusal(refusal: DomainError) -> int:

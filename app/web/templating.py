@@ -15,6 +15,7 @@ from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
 from app.services import credentials, formatting
 from app.services.certificates.cards import verify_url
 from app.services.clock import local_moment
+from app.services.text import N_
 from app.web.access import home_for
 from app.web.audit_words import action_words, subject_words
 
@@ -71,8 +72,8 @@ def days_left(day: date | str, today: date) -> str:
 
 # A valid card this close to its expiry date is shown as expiring (the watch list's first window).
 EXPIRING_SOON_DAYS = 30
-STATE_LABELS = {"valid": "Valid", "expiring": "Expiring", "expired": "Expired",
-                "revoked": "Revoked", "replaced": "Replaced"}
+STATE_LABELS = {"valid": N_("Valid"), "expiring": N_("Expiring"), "expired": N_("Expired"),
+                "revoked": N_("Revoked"), "replaced": N_("Replaced")}
 
 
 def card_state(status: str, expires_on: date | str, today: date,
@@ -88,12 +89,26 @@ def card_state(status: str, expires_on: date | str, today: date,
     return status
 
 
+def _label(labels: dict, key: str | None) -> str:
+    """A vocabulary label in the page's language (the key itself when it has none)."""
+    label = labels.get(key)
+    return gettext(label) if label else (key or "")
+
+
 def level_label(level: str) -> str:
-    return LEVEL_LABELS.get(level, level)
+    return _label(LEVEL_LABELS, level)
 
 
 def topic_labels(topics) -> str:
-    return ", ".join(TOPIC_LABELS.get(topic, topic) for topic in topics)
+    return ", ".join(_label(TOPIC_LABELS, topic) for topic in topics)
+
+
+def state_label(state: str) -> str:
+    return _label(STATE_LABELS, state)
+
+
+def public_revocation_label(category: str | None) -> str:
+    return gettext(revocation_label(category))
 
 
 def money(cents: int | None) -> str:
@@ -116,8 +131,8 @@ def register_template_helpers(app: Flask) -> None:
         center_time=center_time, center_clock=center_clock, center_date=center_date,
         short_center_date=short_center_date, long_date=long_date,
         days_left=days_left, level_label=level_label, topic_labels=topic_labels, money=money,
-        revocation_label=revocation_label, action_words=action_words,
-        subject_words=subject_words, state_label=lambda state: STATE_LABELS.get(state, state),
+        revocation_label=public_revocation_label, action_words=action_words,
+        subject_words=subject_words, state_label=state_label,
     )
     app.jinja_env.globals.update(card_state=card_state, home_for=home_for)
 

@@ -15,6 +15,7 @@ from app.models.blended import MAX_ONLINE_PART_PDF_BYTES
 from app.models.vocab import OUTCOMES
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound, OnlinePartMissing, one_line
+from app.services.text import N_
 
 MAX_CERTIFICATE_ID = 64
 MAX_PDF_NAME = 200
@@ -33,22 +34,22 @@ def _enrollment_for(session: Session, actor: User, enrollment_id: int) -> Enroll
     enrollment = session.get(Enrollment, enrollment_id) if 0 < enrollment_id < 2**31 else None
     if enrollment is None or not (enrollment.learner_id == actor.id
                                   or _is_staff_for(actor, enrollment)):
-        raise NotFound("No enrollment of yours has this id.")
+        raise NotFound(N_("No enrollment of yours has this id."))
     return enrollment
 
 
 def _checked(completed_on: date, certificate_id: str, today: date,
              pdf: bytes | None) -> str:
     if completed_on > today:
-        raise Invalid.field("completed_on", "The online part cannot be completed in the future.")
+        raise Invalid.field("completed_on", N_("The online part cannot be completed in the future."))
     certificate_id = one_line("certificate_id", (certificate_id or "").strip())
     if not 1 <= len(certificate_id) <= MAX_CERTIFICATE_ID:
-        raise Invalid.field("certificate_id", f"Give the completion certificate's id, 1 to "
-                                              f"{MAX_CERTIFICATE_ID} characters.")
+        raise Invalid.field("certificate_id", N_("Give the completion certificate's id, 1 to "
+                                                 "%(count)d characters.", count=MAX_CERTIFICATE_ID))
     if pdf is not None and len(pdf) > MAX_ONLINE_PART_PDF_BYTES:
-        raise Invalid.field("pdf", "The completion certificate PDF may be at most 2 MB.")
+        raise Invalid.field("pdf", N_("The completion certificate PDF may be at most 2 MB."))
     if pdf is not None and not pdf.startswith(b"%PDF-"):
-        raise Invalid.field("pdf", "The completion certificate must be a PDF file.")
+        raise Invalid.field("pdf", N_("The completion certificate must be a PDF file."))
     return certificate_id
 
 
@@ -60,12 +61,12 @@ def record_online_part(session: Session, actor: User, enrollment_id: int, *,
     instructor or an admin counts as confirmed. Commits."""
     enrollment = _enrollment_for(session, actor, enrollment_id)
     if not is_blended(enrollment):
-        raise Conflict("This course has no online part.")
+        raise Conflict(N_("This course has no online part."))
     certificate_id = _checked(completed_on, certificate_id, today, pdf)
     staff = _is_staff_for(actor, enrollment)
     if not staff and enrollment.status in OUTCOMES:
-        raise Conflict("An outcome is recorded for this class; ask your instructor to "
-                       "correct the online part.")
+        raise Conflict(N_("An outcome is recorded for this class; ask your instructor to "
+                          "correct the online part."))
     part = enrollment.online_part or OnlinePart(enrollment_id=enrollment.id, created_at=now)
     part.completed_on, part.certificate_id, part.updated_at = completed_on, certificate_id, now
     part.recorded_by_id = actor.id
@@ -86,10 +87,10 @@ def confirm_online_part(session: Session, actor: User, enrollment_id: int,
     """The session's instructor (or an admin) checked the learner's entry. Commits."""
     enrollment = _enrollment_for(session, actor, enrollment_id)
     if not _is_staff_for(actor, enrollment):
-        raise NotFound("No enrollment of yours has this id.")
+        raise NotFound(N_("No enrollment of yours has this id."))
     part = enrollment.online_part
     if part is None:
-        raise Conflict("No online part is recorded for this learner yet.")
+        raise Conflict(N_("No online part is recorded for this learner yet."))
     if part.confirmed_at is None:
         part.confirmed_by_id, part.confirmed_at = actor.id, now
         audit.record(session, actor, "online_part.confirmed", "enrollment", enrollment.id)
@@ -100,7 +101,7 @@ def online_part_pdf(session: Session, actor: User, enrollment_id: int) -> tuple[
     """(file name, bytes) of the uploaded completion certificate, for those who may see it."""
     part = _enrollment_for(session, actor, enrollment_id).online_part
     if part is None or part.pdf is None:
-        raise NotFound("No completion certificate was uploaded for this enrollment.")
+        raise NotFound(N_("No completion certificate was uploaded for this enrollment."))
     return part.pdf_name or "online-part.pdf", part.pdf
 
 

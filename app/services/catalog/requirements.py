@@ -26,7 +26,7 @@ from app.models.vocab import (
     topics_to_mask,
 )
 from app.services.errors import Invalid
-from app.services.text import N_
+from app.services.text import N_, Text
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED_KEYS = ("level", "topics")
@@ -93,7 +93,8 @@ PRESETS: dict[str, Preset] = {
                "entering healthcare programmes."),
         ),
         _preset(
-            "workplace_cpr_aed", N_("Workplace CPR and AED"), "lay_rescuer", ("adult_cpr", "aed"),
+            "workplace_cpr_aed", N_("Workplace CPR and AED"), "lay_rescuer",
+            ("adult_cpr", "aed"),
             N_("General workplaces, fitness staff, security and designated responders."),
         ),
         _preset(
@@ -190,25 +191,32 @@ def _level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level)
 
 
+def _listing(items: list[str]) -> Text:
+    """Items joined with commas, each kept as its own text (a label shown in the page's
+    language where the reason is)."""
+    names = [f"item{number}" for number in range(len(items))]
+    return Text(", ".join(f"%({name})s" for name in names), dict(zip(names, items, strict=True)))
+
+
 def _tag_reasons(tagged: Any, requirement: Requirement) -> list[str]:
     """Level, topic and guideline-basis shortfalls of a certificate or course."""
     reasons = []
     held_level = tagged.level
     if not covers(held_level, 0, requirement.level, 0):
-        reasons.append(
-            f"Level is {_level_label(held_level)}; "
-            f"this requirement needs {_level_label(requirement.level)}."
-        )
+        reasons.append(N_("Level is %(held)s; this requirement needs %(wanted)s.",
+                          held=_level_label(held_level), wanted=_level_label(requirement.level)))
     missing = _in_vocab_order(set(requirement.topics) - set(tagged.topics), TOPICS)
     if missing:
-        reasons.append(f"Missing topics: {', '.join(TOPIC_LABELS[t] for t in missing)}.")
+        reasons.append(N_("Missing topics: %(topics)s.",
+                          topics=_listing([TOPIC_LABELS[t] for t in missing])))
     if requirement.guidelines and not set(requirement.guidelines) & set(tagged.guidelines):
         held = _in_vocab_order(tagged.guidelines, GUIDELINES)
         wanted = ", ".join(_in_vocab_order(requirement.guidelines, GUIDELINES))
-        basis = (
-            f"Guideline basis is {', '.join(held)}" if held else "No guideline basis is recorded"
-        )
-        reasons.append(f"{basis}; this requirement needs one of: {wanted}.")
+        reasons.append(
+            N_("Guideline basis is %(held)s; this requirement needs one of: %(wanted)s.",
+               held=", ".join(held), wanted=wanted) if held else
+            N_("No guideline basis is recorded; this requirement needs one of: %(wanted)s.",
+               wanted=wanted))
     return reasons
 
 
@@ -216,11 +224,12 @@ def _validity_reasons(certificate: Any, day: date) -> list[str]:
     """Revocation and date shortfalls of a certificate on the given day."""
     reasons = []
     if certificate.revoked_at is not None:
-        reasons.append(f"Revoked: {revocation_label(certificate.revocation_category)}.")
+        reasons.append(N_("Revoked: %(category)s.",
+                          category=revocation_label(certificate.revocation_category)))
     if day < certificate.issued_on:
-        reasons.append(f"Not issued until {certificate.issued_on.isoformat()}.")
+        reasons.append(N_("Not issued until %(day)s.", day=certificate.issued_on))
     if day > certificate.expires_on:
-        reasons.append(f"Expired on {certificate.expires_on.isoformat()}.")
+        reasons.append(N_("Expired on %(day)s.", day=certificate.expires_on))
     return reasons
 
 

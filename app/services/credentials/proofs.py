@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.services.credentials import encoding
+from app.services.text import N_
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
@@ -90,21 +91,21 @@ def verify_proof(document: dict,
     """Verify Proof (§3.3.2): `public_key_for` resolves the proof's verification method."""
     proof = document.get("proof")
     if not isinstance(proof, dict):
-        return ProofCheck(False, None, "The credential carries no single proof.")
+        return ProofCheck(False, None, N_("The credential carries no single proof."))
     method = proof.get("verificationMethod")
     method = method if isinstance(method, str) else None
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     unsecured = {name: value for name, value in document.items() if name != "proof"}
     if options.get("proofPurpose") != ASSERTION:
-        return ProofCheck(False, method, "The proof's purpose is not assertionMethod.")
+        return ProofCheck(False, method, N_("The proof's purpose is not assertionMethod."))
     if "@context" in options:
         expected = _contexts(options["@context"])
         if _contexts(unsecured.get("@context"))[:len(expected)] != expected:
-            return ProofCheck(False, method, "The proof's @context does not match the document's.")
+            return ProofCheck(False, method, N_("The proof's @context does not match the document's."))
         unsecured["@context"] = options["@context"]
     public_key = public_key_for(method) if method else None
     if public_key is None:
-        return ProofCheck(False, method, "The proof names no key this issuer publishes.")
+        return ProofCheck(False, method, N_("The proof names no key this issuer publishes."))
     try:
         signature = encoding.from_multibase_base58btc(proof.get("proofValue"))
         hashed = hash_data(unsecured, options)
@@ -112,8 +113,9 @@ def verify_proof(document: dict,
             raise ProofError("the proof value is not an Ed25519 signature")
         public_key.verify(signature, hashed)
     except (ProofError, encoding.EncodingError) as error:
-        return ProofCheck(False, method, f"The proof is malformed: {error}.")
+        return ProofCheck(False, method, N_("The proof is malformed: %(detail)s.",
+                                             detail=str(error)))
     except InvalidSignature:
-        return ProofCheck(False, method, "The signature does not match the credential: it was "
-                                         "changed after signing.")
-    return ProofCheck(True, method, "The signature matches the issuer's key.")
+        return ProofCheck(False, method, N_("The signature does not match the credential: "
+                                            "it was changed after signing."))
+    return ProofCheck(True, method, N_("The signature matches the issuer's key."))

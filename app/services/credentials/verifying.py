@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.credentials import proofs, status_list
 from app.services.credentials.issuer import Issuer
+from app.services.text import N_
 
 STATUSES = ("valid", "expired", "revoked", "tampered", "unknown_issuer")
 
@@ -70,9 +71,10 @@ def verify_credential(session: Session, credential: dict, issuer: Issuer,
     # a proof by a key this issuer never published is someone else's.
     ours = _issuer_id(credential) == issuer.id and (
         not isinstance(method, str) or issuer.public_key_for(method) is not None)
-    if not result.add("issuer", ours, f"Issued by {issuer.name}." if ours else
-                      f"Not issued by {issuer.name} ({issuer.id}), or signed with a key it "
-                      f"does not publish.", "unknown_issuer"):
+    if not result.add("issuer", ours, N_("Issued by %(issuer)s.", issuer=issuer.name) if ours else
+                      N_("Not issued by %(issuer)s (%(issuer_id)s), or signed with a key it "
+                         "does not publish.", issuer=issuer.name, issuer_id=issuer.id),
+                      "unknown_issuer"):
         return result
     checked = proofs.verify_proof(credential, issuer.public_key_for)
     if not result.add("proof", checked.verified, checked.reason, "tampered"):
@@ -97,32 +99,36 @@ def _status_index(entry, issuer: Issuer) -> int | None:
 def _check_status(session: Session, credential: dict, issuer: Issuer,
                   cache: status_list.StatusListCache, result: Verification) -> None:
     if "credentialStatus" not in credential:
-        result.add("status", True, "The credential has no revocation status entry.", "revoked")
+        result.add("status", True, N_("The credential has no revocation status entry."), "revoked")
         return
     index = _status_index(credential["credentialStatus"], issuer)
     bits = status_list.revocation_list(session, issuer, cache).bits
     if index is None or index >= len(bits) * 8:
-        result.add("status", False, "The status entry does not point into this issuer's "
-                   "revocation list.", "tampered")
+        result.add("status", False, N_("The status entry does not point into this issuer's "
+                                           "revocation list."), "tampered")
     elif status_list.bit_is_set(bits, index):
-        result.add("status", False, "Revoked: its bit is set in the issuer's revocation list "
-                   "(revoked, or replaced by a corrected certificate).", "revoked")
+        result.add("status", False, N_("Revoked: its bit is set in the issuer's revocation "
+                                          "list (revoked, or replaced by a corrected "
+                                          "certificate)."), "revoked")
     else:
-        result.add("status", True, "Not revoked: its bit is clear in the issuer's revocation "
-                   "list.", "revoked")
+        result.add("status", True, N_("Not revoked: its bit is clear in the issuer's "
+                                         "revocation list."), "revoked")
 
 
 def _check_dates(credential: dict, now: datetime, result: Verification) -> None:
     valid_from = _moment(credential.get("validFrom"))
     valid_until = _moment(credential.get("validUntil")) if "validUntil" in credential else None
     if valid_from is None or ("validUntil" in credential and valid_until is None):
-        result.add("validity", False, "The validity dates are not date-times with an offset.",
+        result.add("validity", False, N_("The validity dates are not date-times with an offset."),
                    "expired")
     elif now < valid_from:
-        result.add("validity", False, f"Not valid before {credential['validFrom']}.", "expired")
+        result.add("validity", False, N_("Not valid before %(moment)s.",
+                                                  moment=credential["validFrom"]), "expired")
     elif valid_until is not None and now.replace(microsecond=0) > valid_until:
-        result.add("validity", False, f"Expired: valid until {credential['validUntil']}.",
-                   "expired")
+        result.add("validity", False, N_("Expired: valid until %(moment)s.",
+                                             moment=credential["validUntil"]), "expired")
     else:
-        until = f" until {credential['validUntil']}" if valid_until else ""
-        result.add("validity", True, f"Valid from {credential['validFrom']}{until}.", "expired")
+        message = (N_("Valid from %(start)s until %(end)s.", start=credential["validFrom"],
+                      end=credential["validUntil"]) if valid_until else
+                   N_("Valid from %(start)s.", start=credential["validFrom"]))
+        result.add("validity", True, message, "expired")

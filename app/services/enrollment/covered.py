@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Enrollment, OrderRedemption, SeatOrder
 from app.services.errors import Forbidden
+from app.services.text import N_
 
 
 def public_only(class_session: ClassSession | None) -> ClassSession | None:
     """The session as given, unless it is private: Forbidden then, since only its order's
     voucher enrolls in it (app.services.orders.redeem)."""
     if class_session is not None and class_session.private:
-        raise Forbidden("This is a private class: enroll with the voucher your employer sent.")
+        raise Forbidden(N_("This is a private class: enroll with the voucher your employer sent."))
     return class_session
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import ClassSession, Enrollment, Payment, PromoCode
 from app.services import audit
 from app.services.errors import InvalidPromoCode
+from app.services.text import N_
 
 HELD = "pending_payment"
 
@@ -73,7 +74,7 @@ def take_promo_use(session: Session, promo_code_id: int) -> None:
                (PromoCode.max_uses.is_(None)) | (PromoCode.uses < PromoCode.max_uses))
         .values(uses=PromoCode.uses + 1).execution_options(synchronize_session=False))
     if taken.rowcount != 1:
-        raise InvalidPromoCode("This promo code has been used up.")
+        raise InvalidPromoCode(N_("This promo code has been used up."))
 
 
 def count_promoted_promo_use(session: Session, enrollment: Enrollment) -> None:

@@ -22,6 +22,7 @@ from app.services.errors import (
     NotFound,
     SessionCancelled,
 )
+from app.services.text import N_
 
 # Ids are 32-bit integers in the schema; a larger number in a URL names nothing (and would
 # make PostgreSQL fail the query rather than find no row).
@@ -94,11 +95,11 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
            charge: holds.Charge | None = None) -> Enrollment:
     """Enroll a learner in a seat (held while they pay when `charge` says so), or waitlist
     them when the class is full."""
-    require_id(class_id, "No class session has this id.")
+    require_id(class_id, N_("No class session has this id."))
     take_write_lock(session)
     class_session = covered.public_only(_locked_class_session(session, class_id))
     if class_session is None:
-        raise NotFound("No class session has this id.")
+        raise NotFound(N_("No class session has this id."))
     if class_session.status == "cancelled":
         raise SessionCancelled()
     if (class_session.status != "scheduled" or now >= class_session.enrollment_closes_at
@@ -154,12 +155,12 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
                       now: datetime) -> Enrollment:
     """Cancel an enrollment (its learner before the start, or an admin); the freed seat goes
     to the first waitlisted learner in the same transaction."""
-    require_id(enrollment_id, "No enrollment of yours has this id.")
+    require_id(enrollment_id, N_("No enrollment of yours has this id."))
     take_write_lock(session)
     enrollment = session.get(Enrollment, enrollment_id)
     is_admin = actor.has_role("admin")
     if enrollment is None or (not is_admin and enrollment.learner_id != actor.id):
-        raise NotFound("No enrollment of yours has this id.")
+        raise NotFound(N_("No enrollment of yours has this id."))
     class_session = _locked_class_session(session, enrollment.session_id)
     enrollment = session.scalar(
         select(Enrollment).where(Enrollment.id == enrollment_id)
@@ -167,9 +168,9 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
     if enrollment.status == "cancelled":
         return enrollment
     if enrollment.status in OUTCOMES:
-        raise Conflict("An outcome is recorded for this enrollment; it cannot be cancelled.")
+        raise Conflict(N_("An outcome is recorded for this enrollment; it cannot be cancelled."))
     if not is_admin and now >= class_session.starts_at:
-        raise EnrollmentClosed("The class has started; it can no longer be cancelled here.")
+        raise EnrollmentClosed(N_("The class has started; it can no longer be cancelled here."))
     held_seat = enrollment.status in SEAT_CLAIMING_STATUSES and not covered.kept(session, enrollment)
     enrollment.status = "cancelled"
     enrollment.cancelled_at = now

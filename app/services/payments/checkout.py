@@ -19,6 +19,7 @@ from app.services.errors import NotFound
 from app.services.payments import pricing
 from app.services.payments.providers import CheckoutRequest, Provider
 from app.services.payments.settings import PaymentSettings
+from app.services.text import N_
 
 # Stripe makes no Checkout Session that ends sooner than 30 minutes after it is made; a minute
 # more covers the trip there. A hold whose end comes sooner is lengthened to match once.
@@ -30,11 +31,11 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
            settings: PaymentSettings, promo_code: str | None = None) -> Enrollment:
     """Enroll at the class's price (less a promo code): free or manual → a seat; online →
     a held seat while the learner pays; full → the waitlist. Commits."""
-    require_id(class_id, "No class session has this id.")
+    require_id(class_id, N_("No class session has this id."))
     enrollment_service.take_write_lock(session)
     class_session = session.get(ClassSession, class_id)
     if class_session is None:
-        raise NotFound("No class session has this id.")
+        raise NotFound(N_("No class session has this id."))
     charge = pricing.charge_for(session, class_session, promo_code, settings,
                                 local_date(now, settings.zone_name))
     return enrollment_service.enroll(session, learner, class_id, now, charge=charge)
@@ -87,8 +88,8 @@ def _record_checkout(session: Session, enrollment_id: int, checkout_id: str, url
 
 def my_enrollment(session: Session, actor: User, enrollment_id: int) -> Enrollment:
     """The actor's own enrollment (or any, for an admin); NotFound otherwise."""
-    require_id(enrollment_id, "No enrollment of yours has this id.")
+    require_id(enrollment_id, N_("No enrollment of yours has this id."))
     enrollment = session.get(Enrollment, enrollment_id)
     if enrollment is None or (enrollment.learner_id != actor.id and not actor.has_role("admin")):
-        raise NotFound("No enrollment of yours has this id.")
+        raise NotFound(N_("No enrollment of yours has this id."))
     return enrollment

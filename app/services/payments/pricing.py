@@ -12,6 +12,7 @@ from app.models import ClassSession, PromoCode
 from app.services.enrollment.holds import Charge
 from app.services.errors import InvalidPromoCode
 from app.services.payments.settings import PaymentSettings
+from app.services.text import N_
 
 MAX_CODE_LENGTH = 64
 
@@ -32,14 +33,14 @@ def usable_promo_code(session: Session, code: str, class_session: ClassSession,
     The use limit is checked here for the message and again atomically when the use is taken."""
     promo = promo_code_by_code(session, code) if len(code) <= MAX_CODE_LENGTH else None
     if promo is None:
-        raise InvalidPromoCode("No promo code is called that.")
+        raise InvalidPromoCode(N_("No promo code is called that."))
     if (promo.valid_from and today < promo.valid_from) or (
             promo.valid_until and today > promo.valid_until):
-        raise InvalidPromoCode("This promo code is not valid today.")
+        raise InvalidPromoCode(N_("This promo code is not valid today."))
     if promo.max_uses is not None and promo.uses >= promo.max_uses:
-        raise InvalidPromoCode("This promo code has been used up.")
+        raise InvalidPromoCode(N_("This promo code has been used up."))
     if promo.courses and class_session.course_id not in {c.id for c in promo.courses}:
-        raise InvalidPromoCode("This promo code is not for this course.")
+        raise InvalidPromoCode(N_("This promo code is not for this course."))
     return promo
 
 

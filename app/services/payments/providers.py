@@ -17,6 +17,7 @@ from typing import Protocol
 import stripe
 
 from app.services.errors import InvalidSignature, PaymentUnavailable
+from app.services.text import N_
 
 log = logging.getLogger(__name__)
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -58,7 +59,7 @@ class ManualProvider:
     name = "manual"
 
     def create_checkout(self, request: CheckoutRequest) -> Checkout:
-        raise PaymentUnavailable("Online payment is not switched on; pay at the class.")
+        raise PaymentUnavailable(N_("Online payment is not switched on; pay at the class."))
 
     def refund(self, payment_intent: str, amount_cents: int, idempotency_key: str) -> str:
         raise PaymentUnavailable("Online refunds are not switched on.")
@@ -121,7 +122,7 @@ class StripeProvider:
         except stripe.StripeError as error:
             log.warning("stripe refused or failed (%s): %s", type(error).__name__, error)
             raise PaymentUnavailable(
-                "The payment service did not accept the request; try again in a moment."
+                N_("The payment service did not accept the request; try again in a moment.")
             ) from error
 
 

@@ -73,7 +73,7 @@ def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str,
     """The receipt of a paid (or waived, or refunded) enrollment, as PDF, in the locale's
     language (English unless asked)."""
     if enrollment.payment is None or enrollment.payment.status not in RECEIPTED:
-        raise NotFound("This enrollment has no receipt.")
+        raise NotFound(N_("This enrollment has no receipt."))
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_title(f"Receipt R-{enrollment.payment.id:06d}")
     unicode = _load_unicode_font(pdf)

@@ -24,10 +24,11 @@ from app.services.catalog import requirements
 from app.services.catalog.requirements import Requirement
 from app.services.certificates.codes import LookupKeys, lookup_keys
 from app.services.errors import MistypedCode, NotFound
+from app.services.text import N_
 from app.services.verification.log import Caller, log_lookups
 
-NOT_FOUND_MESSAGE = "No certificate has this code."
-MISTYPED_MESSAGE = MistypedCode.default_message
+NOT_FOUND_MESSAGE = N_("No certificate has this code.")
+MISTYPED_MESSAGE = N_("This code looks mistyped — check the characters.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def find_by_code(session: Session, text: str) -> Certificate:
     if certificate is not None:
         return certificate
     if keys.mistyped:
-        raise MistypedCode()
+        raise MistypedCode(MISTYPED_MESSAGE)
     raise NotFound(NOT_FOUND_MESSAGE)
 
 
@@ -245,7 +246,7 @@ def verify_code(session: Session, typed: str, requirement: Requirement | None = 
     answer = verify_codes(session, [typed or ""], requirement, today=today, now=now,
                           channel=channel, caller=caller)[0]
     if answer.status == "mistyped":
-        raise MistypedCode()
+        raise MistypedCode(MISTYPED_MESSAGE)
     if answer.status == "not_found":
         raise NotFound(NOT_FOUND_MESSAGE)
     return answer
