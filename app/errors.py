@@ -9,7 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.services.errors import DomainError
-from app.services.text import N_
+from app.services.language.text import N_
 from app.web.language import localized
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 
 from app.client_address import client_key
-from app.services.text import N_
+from app.services.language.text import N_
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.services.text import N_
+from app.services.language.text import N_
 
 LEVELS = ("lay_rescuer", "healthcare_provider")
 LEVEL_LABELS = {

@@ -16,7 +16,7 @@ from app.models import Enrollment
 from app.models.base import utcnow
 from app.services import blended
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.text import N_
+from app.services.language.text import N_
 from app.web.refusals import flash_outcome
 
 bp = Blueprint("blended", __name__)

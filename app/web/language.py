@@ -17,8 +17,9 @@ from flask_babel import force_locale, get_locale, gettext
 from flask_login import current_user
 
 from app.extensions import db
-from app.services import accounts, formatting
-from app.services.text import Text
+from app.services import accounts
+from app.services.language import formatting
+from app.services.language.text import Text
 
 DEFAULT_LANGUAGE = "en"
 COOKIE = "lang"

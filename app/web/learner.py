@@ -14,7 +14,7 @@ from app.services import accounts, payments, schedule
 from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
 from app.services.errors import DomainError, NotFound
-from app.services.text import N_
+from app.services.language.text import N_
 from app.services.verification.lookup import certificate_view
 from app.web.language import in_language
 from app.web.payments import after_enrolling

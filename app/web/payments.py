@@ -13,7 +13,7 @@ from app.payment_edge import open_checkout_for, payment_provider, payment_settin
 from app.services import enrollment as enrollment_service
 from app.services import payments, schedule
 from app.services.errors import DomainError, NotFound
-from app.services.text import N_
+from app.services.language.text import N_
 from app.web.refusals import flash_refusal
 
 bp = Blueprint("payments", __name__)

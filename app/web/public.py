@@ -13,7 +13,7 @@ from app.services import catalog, schedule
 from app.services import enrollment as enrollment_service
 from app.services.catalog import finder
 from app.services.enrollment import calendar_invites
-from app.services.text import Text
+from app.services.language.text import Text
 from app.web.language import localized
 
 bp = Blueprint("public", __name__)

@@ -12,10 +12,11 @@ from flask_babel import get_locale, gettext, ngettext
 
 from app.center import center_zone
 from app.models.vocab import LEVEL_LABELS, TOPIC_LABELS, revocation_label
-from app.services import credentials, formatting
+from app.services import credentials
 from app.services.certificates.cards import verify_url
 from app.services.clock import local_moment
-from app.services.text import N_
+from app.services.language import formatting
+from app.services.language.text import N_
 from app.web.access import home_for
 from app.web.audit_words import action_words, subject_words
 

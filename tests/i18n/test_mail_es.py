@@ -256,5 +256,5 @@ def test_the_card_mails_are_in_spanish(app, spanish):
 
 
 def rendered_day(day) -> str:
-    from app.services import formatting
+    from app.services.language import formatting
     return formatting.long_date(day, "es_US")

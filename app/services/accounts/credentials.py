@@ -16,7 +16,7 @@ from app.services.accounts import passwords
 from app.services.accounts.tokens import digest
 from app.services.accounts.users import MIN_PASSWORD_LENGTH, user_by_email, user_for_reset_token
 from app.services.errors import Invalid, NotFound
-from app.services.text import N_
+from app.services.language.text import N_
 
 
 def end_sessions(session: Session, user: User, now: datetime,

@@ -19,7 +19,7 @@ from app.services import audit, notifications
 from app.services.accounts import passwords
 from app.services.accounts.organisations import organisation_named
 from app.services.errors import Conflict, Invalid, one_line
-from app.services.text import N_
+from app.services.language.text import N_
 
 MIN_PASSWORD_LENGTH = 10
 

@@ -15,7 +15,7 @@ from app.models.blended import MAX_ONLINE_PART_PDF_BYTES
 from app.models.vocab import OUTCOMES
 from app.services import audit
 from app.services.errors import Conflict, Invalid, NotFound, OnlinePartMissing, one_line
-from app.services.text import N_
+from app.services.language.text import N_
 
 MAX_CERTIFICATE_ID = 64
 MAX_PDF_NAME = 200

@@ -14,7 +14,7 @@ from app.services import catalog, schedule
 from app.services.catalog import requirements
 from app.services.catalog.requirements import PRESETS, Requirement
 from app.services.clock import local_date
-from app.services.text import N_
+from app.services.language.text import N_
 
 BLS_WHY = N_(
     "BLS is CPR at the healthcare-provider level: adult, child and infant CPR with an AED, "

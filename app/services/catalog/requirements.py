@@ -26,7 +26,7 @@ from app.models.vocab import (
     topics_to_mask,
 )
 from app.services.errors import Invalid
-from app.services.text import N_, Text
+from app.services.language.text import N_, Text
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED_KEYS = ("level", "topics")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.services.credentials import proofs, status_list
 from app.services.credentials.issuer import Issuer
-from app.services.text import N_
+from app.services.language.text import N_
 
 STATUSES = ("valid", "expired", "revoked", "tampered", "unknown_issuer")
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import ClassSession, Enrollment, OrderRedemption, SeatOrder
 from app.services.errors import Forbidden
-from app.services.text import N_
+from app.services.language.text import N_
 
 
 def public_only(class_session: ClassSession | None) -> ClassSession | None:

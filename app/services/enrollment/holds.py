@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import ClassSession, Enrollment, Payment, PromoCode
 from app.services import audit
 from app.services.errors import InvalidPromoCode
-from app.services.text import N_
+from app.services.language.text import N_
 
 HELD = "pending_payment"
 

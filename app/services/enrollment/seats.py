@@ -22,7 +22,7 @@ from app.services.errors import (
     NotFound,
     SessionCancelled,
 )
-from app.services.text import N_
+from app.services.language.text import N_
 
 # Ids are 32-bit integers in the schema; a larger number in a URL names nothing (and would
 # make PostgreSQL fail the query rather than find no row).

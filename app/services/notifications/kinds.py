@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app.models import Notification
-from app.services import formatting
 from app.services.certificates.cards import card_attachments
 from app.services.credentials.sharing import mail_links as credential_links
 from app.services.enrollment.calendar_invites import invite_attachments
+from app.services.language import formatting
 from app.services.notifications.language import mail_locale
 from app.services.orders.invoices import invoice_attachments
 from app.services.payments.receipts import money, receipt_attachments

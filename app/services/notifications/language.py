@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.models import Notification
-from app.services import formatting
+from app.services.language import formatting
 
 
 def mail_language(notification: Notification) -> str:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Notification
 from app.models.base import utcnow
-from app.services import formatting
+from app.services.language import formatting
 from app.services.notifications.kinds import MAIL_KINDS, MailKind
 from app.services.notifications.language import mail_language
 

@@ -26,9 +26,10 @@ from app.services.errors import (
     VoucherNotValidHere,
     VoucherUsedUp,
 )
+from app.services.language.text import N_
 from app.services.orders.placing import VOUCHER_LENGTH
 
-MISTYPED = "This voucher code looks mistyped: check its characters."
+MISTYPED = N_("This voucher code looks mistyped: check its characters.")
 
 
 def voucher_order(session: Session, text: str | None) -> SeatOrder:
@@ -71,7 +72,7 @@ def redeem(session: Session, learner: User, class_id: int, voucher: str | None,
                                    .with_for_update(of=ClassSession)
                                    .execution_options(populate_existing=True))
     if class_session is None:
-        raise NotFound("No class session has this id.")
+        raise NotFound(N_("No class session has this id."))
     order = voucher_order(session, voucher)
     check_fits(order, class_session)
     session.refresh(order, ["seats_used"])
@@ -85,7 +86,7 @@ def redeem(session: Session, learner: User, class_id: int, voucher: str | None,
     if enrollment_service.active_enrollment(session, learner.id, class_id) is not None:
         raise AlreadyEnrolled()
     if order.session_id is None and not enrollment_service.claim_seat(session, class_id):
-        raise Conflict("This class is full; choose another class of the course.")
+        raise Conflict(N_("This class is full; choose another class of the course."))
     _take_use(session, order)
     enrollment = Enrollment(learner_id=learner.id, session_id=class_id, status="enrolled",
                             created_at=now, updated_at=now)

@@ -16,10 +16,10 @@ from app.services.clock import local_date
 from app.services.enrollment import holds
 from app.services.enrollment.seats import require_id
 from app.services.errors import NotFound
+from app.services.language.text import N_
 from app.services.payments import pricing
 from app.services.payments.providers import CheckoutRequest, Provider
 from app.services.payments.settings import PaymentSettings
-from app.services.text import N_
 
 # Stripe makes no Checkout Session that ends sooner than 30 minutes after it is made; a minute
 # more covers the trip there. A hold whose end comes sooner is lengthened to match once.

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from app.models import ClassSession, PromoCode
 from app.services.enrollment.holds import Charge
 from app.services.errors import InvalidPromoCode
+from app.services.language.text import N_
 from app.services.payments.settings import PaymentSettings
-from app.services.text import N_
 
 MAX_CODE_LENGTH = 64
 

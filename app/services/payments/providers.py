@@ -17,7 +17,7 @@ from typing import Protocol
 import stripe
 
 from app.services.errors import InvalidSignature, PaymentUnavailable
-from app.services.text import N_
+from app.services.language.text import N_
 
 log = logging.getLogger(__name__)
 SIGNATURE_TOLERANCE_SECONDS = 300

@@ -12,12 +12,12 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from app.models import Enrollment, Notification
-from app.services import formatting
 from app.services.certificates.cards import _load_unicode_font
 from app.services.clock import local_moment
 from app.services.errors import NotFound
+from app.services.language import formatting
+from app.services.language.text import N_
 from app.services.notifications.language import mail_locale
-from app.services.text import N_
 
 RECEIPTED = ("paid", "refunded", "waived")
 CATALOGS = Path(__file__).resolve().parents[2] / "translations"

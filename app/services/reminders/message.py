@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.models import Certificate, ClassSession, Course, Notification
 from app.models.base import utcnow
 from app.models.vocab import guidelines_to_mask
-from app.services import formatting
 from app.services.catalog.requirements import covers_sql
 from app.services.clock import local_date
+from app.services.language import formatting
 from app.services.notifications.language import mail_locale
 
 # The awarding bodies whose cards renew only with a class of the same body.

@@ -24,7 +24,7 @@ from app.services.catalog import requirements
 from app.services.catalog.requirements import Requirement
 from app.services.certificates.codes import LookupKeys, lookup_keys
 from app.services.errors import MistypedCode, NotFound
-from app.services.text import N_
+from app.services.language.text import N_
 from app.services.verification.log import Caller, log_lookups
 
 NOT_FOUND_MESSAGE = N_("No certificate has this code.")
