@@ -26,20 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
 from app.models import ClassSession, Course, User  # noqa: E402
 from app.models.base import utcnow  # noqa: E402
-from app.services import accounts, catalog  # noqa: E402
-from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
 from app.services.enrollment import seats as service  # noqa: E402
-from app.services.schedule import authorisations  # noqa: E402
 from app.services.schedule import sessions as scheduling  # noqa: E402
 from bench import private_name  # noqa: E402
-from config import Config  # noqa: E402
+from bench.seats import prepare_learners  # noqa: E402
 from tests.reliability.race import enroll_all_at_once, holds, private_engine  # noqa: E402
 from tests.support import databases  # noqa: E402
 
@@ -55,25 +49,7 @@ def fresh_sqlite() -> str:
 
 def prepare(url: str) -> tuple[list[int], int, int]:
     """Migrate, load the catalog, create the learners and an instructor; their ids."""
-    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url,
-                                             "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})
-    app = create_app(config)
-    with app.app_context():
-        upgrade()
-        catalog.load_catalog(db.session, STANDARD_COURSES)
-        learners = [accounts.create_user(db.session, email=f"racer{n}@bench.test",
-                                         full_name=f"Racer {n}", password=None,
-                                         roles=["learner"]).id for n in range(LEARNERS)]
-        teacher = accounts.create_user(db.session, email="teacher@bench.test",
-                                       full_name="Bench Teacher", password=None,
-                                       roles=["instructor"])
-        course = catalog.course_by_code(db.session, "BLS-HCP")
-        # Classes are only given to an instructor authorised for the course's family.
-        authorisations.set_authorisation(db.session, None, teacher, course.family,
-                                         utcnow().date() + timedelta(days=730))
-        ids = (learners, teacher.id, course.id)
-        db.engine.dispose()
-    return ids
+    return prepare_learners(url, LEARNERS, "racer")
 
 
 def new_session(engine, instructor_id: int, course_id: int) -> int:

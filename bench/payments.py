@@ -32,20 +32,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
 from app.models import ClassSession, Course, Enrollment, Payment, User  # noqa: E402
 from app.models.base import utcnow  # noqa: E402
-from app.services import accounts, catalog, payments  # noqa: E402
-from app.services.catalog.standard import STANDARD_COURSES  # noqa: E402
+from app.services import payments  # noqa: E402
 from app.services.enrollment import holds  # noqa: E402
-from app.services.schedule import authorisations  # noqa: E402
 from app.services.schedule import sessions as scheduling  # noqa: E402
 from bench import private_name  # noqa: E402
-from config import Config  # noqa: E402
+from bench.seats import prepare_learners  # noqa: E402
 from tests.reliability.race import private_engine, run_together  # noqa: E402
 from tests.support import databases  # noqa: E402
 
@@ -57,25 +52,7 @@ TARGET_RATIO = 5
 
 
 def prepare(url: str, learners: int) -> tuple[list[int], int, int]:
-    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url,
-                                             "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})
-    app = create_app(config)
-    with app.app_context():
-        upgrade()
-        catalog.load_catalog(db.session, STANDARD_COURSES)
-        ids = [accounts.create_user(db.session, email=f"payer{n}@bench.test",
-                                    full_name=f"Payer {n}", password=None,
-                                    roles=["learner"]).id for n in range(learners)]
-        instructor = accounts.create_user(db.session, email="teacher@bench.test",
-                                          full_name="Bench Teacher", password=None,
-                                          roles=["instructor"])
-        bls = catalog.course_by_code(db.session, "BLS-HCP")
-        # Classes are only given to an instructor authorised for the course's family.
-        authorisations.set_authorisation(db.session, None, instructor, bls.family,
-                                         utcnow().date() + timedelta(days=730))
-        teacher, course = instructor.id, bls.id
-        db.engine.dispose()
-    return ids, teacher, course
+    return prepare_learners(url, learners, "payer")
 
 
 def new_session(engine, teacher: int, course: int, capacity: int, price: int) -> int:
