@@ -114,7 +114,7 @@ def test_the_voucher_page(client, db, login):
                                None, utcnow(), "usd")
     login(hispanic_learner())
     spanish(client.get(f"/redeem/{order.voucher_code}"), "paga su lugar en este curso",
-            "Vale", "Clases que puede elegir", "Cuándo", "Dónde", "quedan 10", "Inscribirse",
+            "Vale", "Clases que puede elegir", "Cuándo", "Dónde", "Quedan 10", "Inscribirse",
             absent=("pays for your seat", "Classes you can choose", "When", "Where",
                     "10 left", "Enroll"))
 
@@ -167,7 +167,7 @@ def test_a_requirement_check_gives_its_reasons_in_spanish(client, db):
     card = factories.CertificateFactory(course=course,
                                         expires_on=factories.center_today() - timedelta(days=2))
     text = spanish(client.get(f"/verify/{card.code}", query_string={"preset": "bls"}),
-                   "Tarjeta vencida — no cumple BLS (RCP para profesionales de la salud)",
+                   "Tarjeta vencida — no cumple con BLS (RCP para profesionales de la salud)",
                    "El nivel es Rescatista lego; este requisito exige Profesional de la salud (BLS).",
                    "Temas que faltan: RCP en niños, RCP en lactantes.", "Venció el",
                    absent=("does not meet", "Level is", "Missing topics", "Expired on",
@@ -190,7 +190,7 @@ def test_the_credential_verify_page(client, db):
     text = spanish(client.post("/verify/credential", data={"credential": credential.decode()}),
                    "VIGENTE", "Auténtica, no revocada", "Comprobaciones",
                    "Emisor: comprobación superada.", "La firma coincide con la clave del emisor.",
-                   "No revocada", "Válida desde",
+                   "No revocada", "Vigente desde el",
                    absent=("VALID", "Genuine", "Checks", "passed", "The signature matches",
                            "Not revoked", "Valid from"))
     assert "Issued by" not in text

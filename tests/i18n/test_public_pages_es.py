@@ -47,8 +47,8 @@ def standard_class(db):
 def test_the_class_list_is_in_spanish_with_the_spanish_course_descriptions(client, standard_class):
     html = page(client, "/?lang=es")
     has_all(html, "Clases de RCP, BLS y primeros auxilios", "¿Qué clase necesito?",
-            "¿Quién es usted?", "Soy enfermero o enfermera", "Elija…", "Mostrar mis clases",
-            "Próximas clases", "Lugares disponibles", "Nuestros cursos", "vigente 24 meses",
+            "¿Quién es usted?", "Trabajo en enfermería", "Elija…", "Mostrar mis clases",
+            "Próximas clases", "Lugares disponibles", "Nuestros cursos", "vigente por 24 meses",
             "Incluye primeros auxilios", "Más filtros: una tarjeta específica, nivel, tema, fechas",
             "RCP para profesionales de la salud: RCP de alta calidad en adultos, niños y lactantes",
             "Una clase más breve para quienes tienen una tarjeta BLS vigente")
@@ -121,7 +121,7 @@ def test_the_sign_in_and_registration_pages_are_in_spanish(client, db):
     login_page = page(client, "/login?lang=es")
     has_all(login_page, "Iniciar sesión", "Correo electrónico", "Contraseña",
             "Mantener la sesión iniciada en este dispositivo", "¿Olvidó su contraseña?",
-            "¿Es nuevo aquí?", "Cree una cuenta")
+            "¿Primera vez aquí?", "Cree una cuenta")
     has_none(login_page, "Password", "Keep me signed in", "Forgot your password?", "New here?")
     register = page(client, "/register")  # the language chosen above is kept (cookie)
     has_all(register, "Crear una cuenta", "Nombre completo (tal como debe figurar en su tarjeta)",
@@ -220,7 +220,7 @@ def test_the_unsubscribe_pages_are_in_spanish(client, app, db):
             "Seguirá recibiendo los demás correos sobre sus clases")
     has_none(ask, "Renewal reminders", "Unsubscribe from reminders", "Other e-mails")
     done = client.post(f"{link}?lang=es").get_data(as_text=True)
-    has_all(done, "Canceló la suscripción.", "Mis clases</a>")
+    has_all(done, "Se canceló su suscripción.", "Mis clases</a>")
     has_none(done, "You are unsubscribed", "stay valid and on record")
 
 
