@@ -67,6 +67,7 @@ EXPECTED: dict[str, Policy] = {
     "account.sign_out_everywhere": SIGNED_IN,
     # learner
     "learner.me": roles("learner"), "learner.reminder_settings": roles("learner"),
+    "learner.language_setting": roles("learner"),
     "learner.enroll": roles("learner"),
     "learner.cancel": roles("learner", other_learner=404),
     "learner.confirm_cancel": roles("learner", other_learner=404),
