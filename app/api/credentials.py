@@ -46,8 +46,12 @@ VERIFY_RESULT = obj({"verified": BOOLEAN, "status": {"type": "string", "enum": l
                     ["verified", "status", "checks"])
 
 
+# Wallets and browser-based verifiers fetch these public documents from other origins.
+ANY_ORIGIN = {"Access-Control-Allow-Origin": "*"}
+
+
 def _json(document: dict, mimetype: str, headers: dict) -> Response:
-    return Response(json.dumps(document), mimetype=mimetype, headers=headers)
+    return Response(json.dumps(document), mimetype=mimetype, headers=ANY_ORIGIN | headers)
 
 
 @bp.get("/certificates/<code>/credential")
@@ -79,9 +83,10 @@ def issuer_profile():
 def revocation_status_list():
     published = credentials.revocation_list(db.session, credential_issuer(),
                                             status_list_cache())
-    headers = {"ETag": f'"{published.etag}"',
-               "Cache-Control": f"public, max-age={credentials.MAX_AGE_SECONDS}"}
-    if request.if_none_match.contains(published.etag):
+    headers = ANY_ORIGIN | {"ETag": f'"{published.etag}"',
+                            "Cache-Control": f"public, max-age={credentials.MAX_AGE_SECONDS}"}
+    # If-None-Match compares weakly (RFC 9110 §13.1.2): a proxy may have weakened the tag.
+    if request.if_none_match.contains_weak(published.etag):
         return Response(status=304, headers=headers)
     return Response(published.body, mimetype=VC_MEDIA_TYPE, headers=headers)
 

@@ -123,6 +123,10 @@ def test_the_status_list_is_cached_with_an_etag_and_a_poll_costs_one_query(any_d
         again = client.get(STATUS_URL, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
     assert len(polled) == 1, polled
+    weakened = client.get(STATUS_URL, headers={"If-None-Match": f"W/{etag}"})
+    assert weakened.status_code == 304
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v1/issuer").headers["Access-Control-Allow-Origin"] == "*"
     with counting_statements(engine) as fetched:
         fresh = client.get(STATUS_URL)
     assert fresh.data == first.data and len(fetched) == 1, fetched
