@@ -3,7 +3,7 @@ however many there are, because the database is the one place they are true.
 
 Each figure is one entry of FIGURES: a metric and one grouped query, whose rows are the label
 values and then the value. A scrape is one query per entry, whatever the number of rows; a new
-figure (payments by status) is one more entry.
+figure is one more entry.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Enrollment, Notification, VerificationLog
-from app.models.vocab import ENROLLMENT_STATUSES, NOTIFICATION_STATUSES
+from app.models import AuditEvent, Enrollment, Notification, Payment, VerificationLog
+from app.models.vocab import ENROLLMENT_STATUSES, NOTIFICATION_STATUSES, PAYMENT_STATUSES
 
 log = logging.getLogger(__name__)
 LOOKUP_WINDOW = timedelta(days=1)
@@ -72,6 +72,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("lifeline_waitlist_promotions", "Learners promoted from a waitlist to a seat, ever.",
            (), lambda now: select(func.count()).select_from(AuditEvent)
            .where(AuditEvent.action == PROMOTED_ACTION), family=CounterMetricFamily),
+    Figure("lifeline_payments", "Payments by status (one per priced enrollment).", ("status",),
+           count_by(Payment.status), every=PAYMENT_STATUSES),
+    Figure("lifeline_payments_amount_cents", "The amounts due of the payments, by status, in cents.",
+           ("status",), lambda now: select(Payment.status, func.sum(Payment.amount_cents))
+           .group_by(Payment.status), every=PAYMENT_STATUSES),
     Figure("lifeline_verification_lookups_last_day",
            "Certificate look-ups in the last 24 hours, by outcome and channel.",
            ("outcome", "channel"),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.extensions import db as _db
-from app.models import Enrollment, Notification
+from app.models import Enrollment, Notification, Payment
 from app.models.base import utcnow
 from app.observability.figures import FIGURES, DatabaseFigures, Figure
 from app.services import enrollment
@@ -125,6 +125,21 @@ def test_reminders_per_window_enrollments_promotions_and_look_ups(client, db):
     assert value(scraped, "lifeline_verification_lookups_last_day", outcome="not_found",
                  channel="qr") == 1
     assert value(scraped, "lifeline_metrics_database_up") == 1
+
+
+def test_payments_by_status_and_their_amounts(client, db):
+    for status, cents in (("paid", 6500), ("paid", 4000), ("refunded", 6500)):
+        enrolled = factories.EnrollmentFactory()
+        _db.session.add(Payment(enrollment_id=enrolled.id, provider="manual", status=status,
+                                amount_cents=cents, currency="usd"))
+    _db.session.commit()
+    scraped = scrape(client)
+
+    assert value(scraped, "lifeline_payments", status="paid") == 2
+    assert value(scraped, "lifeline_payments", status="refunded") == 1
+    assert value(scraped, "lifeline_payments", status="pending") == 0
+    assert value(scraped, "lifeline_payments_amount_cents", status="paid") == 10500
+    assert value(scraped, "lifeline_payments_amount_cents", status="waived") == 0
 
 
 def _statements_of_a_scrape(client) -> int:
