@@ -9,6 +9,7 @@ from app.extensions import db as _db
 from app.models import ClassSession, SeatOrder
 from app.models.base import utcnow
 from app.services.certificates import codes
+from app.services.schedule.changes import cancel_session
 from tests import factories
 
 
@@ -147,6 +148,23 @@ def test_cancelling_gives_the_seat_back_to_the_order(client, db, api_token):
     assert _db.session.get(ClassSession, class_session.id).seats_taken == 1
     again = enroll(client, api_token, factories.learner(), class_session.id,
                    placed["voucher_code"])
+    assert again.status_code == 201
+
+
+def test_a_class_the_center_cancels_gives_its_voucher_seats_back_to_the_order(
+        client, db, api_token):
+    cancelled_class = factories.ClassSessionFactory()
+    placed = order(client, api_token, factories.employer(), course=cancelled_class.course.code,
+                   seats=1).get_json()
+    enroll(client, api_token, factories.learner(), cancelled_class.id, placed["voucher_code"])
+    _db.session.expire_all()
+    assert _db.session.get(SeatOrder, placed["id"]).seats_used == 1
+    cancel_session(_db.session, factories.admin(), _db.session.get(ClassSession, cancelled_class.id),
+                   "Instructor ill", utcnow())
+    _db.session.expire_all()
+    assert _db.session.get(SeatOrder, placed["id"]).seats_used == 0
+    later = factories.ClassSessionFactory(course=cancelled_class.course)
+    again = enroll(client, api_token, factories.learner(), later.id, placed["voucher_code"])
     assert again.status_code == 201
 
 

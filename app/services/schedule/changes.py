@@ -186,6 +186,7 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
             "reason": reason, "was_waitlisted": held.status == "waitlisted",
             "learner_name": held.learner.full_name}
         if held.status in SEAT_CLAIMING_STATUSES:
+            enrollment.give_back_order_seat(session, held)  # a voucher's seat returns to its order
             enrollment.release_seat(session, class_session.id)
         held.status, held.cancelled_at, held.updated_at = "cancelled", now, now
         blended.seat_given_up(session, held)
