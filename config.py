@@ -68,6 +68,9 @@ class Config:
     MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2**20)
     MAX_CONTENT_LENGTH = MAX_REQUEST_BYTES
     IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 2**20)
+    # An online part's completion PDF may be 2 MiB (API-2 §4), and the form's other fields ride
+    # along in the same body.
+    ONLINE_PART_MAX_BYTES = 2 * 2**20 + 2**16
     # How many proxies in front append to X-Forwarded-For (0: the socket's peer is the client).
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.forms.blended import OnlinePartForm
 from app.models import Enrollment
 from app.models.base import utcnow
+from app.request_size import larger_body
 from app.services import blended
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.language.text import N_
@@ -37,6 +38,7 @@ def _record_from_form(enrollment_id: int) -> None:
 
 @bp.post("/me/enrollments/<int:enrollment_id>/online-part")
 @roles_required("learner")
+@larger_body("ONLINE_PART_MAX_BYTES")
 def learner_online_part(enrollment_id: int):
     _record_from_form(enrollment_id)
     return redirect(url_for("learner.me"))
@@ -51,6 +53,7 @@ def _back_to_roster(enrollment_id: int):
 
 @bp.post("/instructor/enrollments/<int:enrollment_id>/online-part")
 @roles_required("instructor", "admin")
+@larger_body("ONLINE_PART_MAX_BYTES")
 def instructor_online_part(enrollment_id: int):
     _record_from_form(enrollment_id)
     return _back_to_roster(enrollment_id)

@@ -35,6 +35,26 @@ def test_me_shows_the_keycode_and_course_link_and_takes_the_online_part(client, 
     assert (pdf.status_code, pdf.mimetype, pdf.data) == (200, "application/pdf", b"%PDF-1.4 done")
 
 
+def test_a_completion_pdf_of_two_megabytes_is_taken_and_a_larger_one_refused(client, login):
+    _, (seat,) = blended_class(utcnow() + timedelta(days=3), learners=1)
+    login(seat.learner)
+
+    def upload(size):
+        body = b"%PDF-1.4 " + b"x" * (size - 9)
+        return client.post(f"/me/enrollments/{seat.id}/online-part", follow_redirects=True,
+                           data={"completed_on": YESTERDAY, "certificate_id": "HC-9",
+                                 "pdf": (io.BytesIO(body), "done.pdf")},
+                           content_type="multipart/form-data")
+
+    too_large = upload(2 * 2**20 + 1)
+    assert too_large.status_code == 200 and seat.online_part is None
+    assert "may be at most 2 MB" in too_large.get_data(as_text=True)
+    taken = upload(2 * 2**20)
+    assert "Online part saved." in taken.get_data(as_text=True)
+    db.session.refresh(seat)
+    assert len(seat.online_part.pdf) == 2 * 2**20
+
+
 def test_a_future_completion_date_is_refused_on_me(client, login):
     _, (seat,) = blended_class(utcnow() + timedelta(days=3), learners=1)
     login(seat.learner)
