@@ -145,11 +145,21 @@ def queue_lapse_reminders(session: Session, today: date) -> int:
             session, kind="authorisation_reminder", recipient=instructor,
             event_key=f"authorisation_reminder:{record.id}:{record.expires_on.isoformat()}",
             context={"instructor_name": instructor.full_name, "family": record.family,
+                     "family_name": family_name(session, record.family),
                      "expires_on": record.expires_on.isoformat(),
                      "days_left": (record.expires_on - today).days},
             subject=("user", instructor.id))
         queued += added is not None
     return queued
+
+
+def family_name(session: Session, family: str) -> str:
+    """A course family in people's words: the title of its first initial course (neither a
+    renewal nor an instructor course), else its code with spaces for underscores."""
+    title = session.scalar(select(Course.title).where(
+        Course.family == family, Course.renewal.is_(False), Course.instructor_course.is_(False))
+        .order_by(Course.active.desc(), Course.id).limit(1))
+    return title or family.replace("_", " ")
 
 
 def course_families(session: Session) -> list[str]:
