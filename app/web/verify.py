@@ -88,7 +88,8 @@ def check_credential():
     form = CredentialForm()
     if not form.validate():
         return render_template("verify/credential.html", form=form, result=None), 422
+    now = utcnow()
     result = credentials.verify_credential(db.session, form.document, credential_issuer(),
-                                           status_list_cache(), utcnow())
+                                           status_list_cache(), now)
     return render_template("verify/credential.html", form=form, result=result,
-                           credential=form.document)
+                           credential=form.document, checked_at=now)

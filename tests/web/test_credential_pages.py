@@ -15,6 +15,7 @@ from app.models.base import utcnow
 from app.services.certificates import changes
 from app.services.notifications import mail
 from tests import factories
+from tests.support.pages import visible_text
 
 
 def credential_of(client, certificate) -> bytes:
@@ -33,19 +34,19 @@ def test_an_uploaded_credential_file_is_verified(client, db):
     answer = client.post("/verify/credential", data={"credential_file": upload},
                          content_type="multipart/form-data")
     page = answer.get_data(as_text=True)
-    assert answer.status_code == 200 and "VALID" in page
+    assert answer.status_code == 200 and "Valid credential" in page and "banner-ok" in page
     assert certificate.course_title in page and "Proof: passed." in page
 
 
 def test_a_pasted_credential_is_verified_and_a_changed_one_is_tampered(client, db):
     certificate = factories.CertificateFactory()
     document = json.loads(credential_of(client, certificate))
-    assert "VALID" in client.post("/verify/credential", data={
+    assert "Valid credential" in client.post("/verify/credential", data={
         "credential": json.dumps(document)}).get_data(as_text=True)
     document["name"] = "Advanced Cardiac Life Support"
     page = client.post("/verify/credential",
                        data={"credential": json.dumps(document)}).get_data(as_text=True)
-    assert "TAMPERED" in page and "Proof: failed." in page
+    assert "Altered credential" in page and "Proof: failed." in page
 
 
 def test_a_revoked_certificates_credential_is_shown_revoked(client, db):
@@ -53,7 +54,36 @@ def test_a_revoked_certificates_credential_is_shown_revoked(client, db):
     text = credential_of(client, certificate).decode()
     changes.revoke_certificate(db.session, factories.admin(), certificate, "fraud", utcnow())
     page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
-    assert "REVOKED" in page and "Status: failed." in page
+    assert "Revoked credential" in page and "Status: failed." in page
+    assert "banner-danger" in page and "has revoked it" in page
+
+
+def test_a_replaced_certificates_credential_says_replaced_by_the_new_code(client, db):
+    certificate = factories.CertificateFactory()
+    text = credential_of(client, certificate).decode()
+    replacement = changes.reissue_certificate(db.session, factories.admin(), certificate,
+                                              "Lena Corrected", utcnow())
+    page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
+    assert "Replaced credential" in page and "banner-neutral" in page
+    assert f"Replaced by <strong>{replacement.code}</strong>" in page
+    assert f'href="/verify/{replacement.code}"' in page and "Status: failed." in page
+    assert "revoked" not in visible_text(page).lower() and "banner-danger" not in page
+
+
+def test_no_credential_status_is_written_in_capitals(client, db):
+    certificate = factories.CertificateFactory()
+    document = json.loads(credential_of(client, certificate))
+    pages = [client.post("/verify/credential", data={"credential": json.dumps(document)})]
+    document["name"] = "Changed"
+    pages.append(client.post("/verify/credential", data={"credential": json.dumps(document)}))
+    document["issuer"] = {"id": "https://elsewhere.example/issuer", "type": ["Profile"]}
+    pages.append(client.post("/verify/credential", data={"credential": json.dumps(document)}))
+    for answer in pages:
+        verdict = answer.get_data(as_text=True).split('<strong class="verdict">')[1]
+        verdict = verdict.split("</strong>")[0]
+        assert verdict[0].isupper() and verdict[1:] == verdict[1:].lower(), verdict
+        for word in ("VALID", "EXPIRED", "REVOKED", "TAMPERED", "UNKNOWN ISSUER"):
+            assert word not in visible_text(answer.get_data(as_text=True)), word
 
 
 def test_nothing_or_something_that_is_no_credential_is_refused_with_a_message(client, db):

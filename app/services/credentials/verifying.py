@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.models import Certificate
 from app.services.credentials import proofs, status_list
 from app.services.credentials.issuer import Issuer
 from app.services.language.text import N_
@@ -30,6 +31,10 @@ class Check:
 class Verification:
     status: str = "valid"
     checks: list[Check] = field(default_factory=list)
+    # A revoked credential whose certificate a reissue replaced (the API still says revoked;
+    # the verify page says replaced, by the new code when it is on record).
+    replaced: bool = False
+    replaced_by: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -107,12 +112,25 @@ def _check_status(session: Session, credential: dict, issuer: Issuer,
         result.add("status", False, N_("The status entry does not point into this issuer's "
                                            "revocation list."), "tampered")
     elif status_list.bit_is_set(bits, index):
-        result.add("status", False, N_("Revoked: its bit is set in the issuer's revocation "
-                                          "list (revoked, or replaced by a corrected "
-                                          "certificate)."), "revoked")
+        result.add("status", False, _revocation_message(session, index, result), "revoked")
     else:
         result.add("status", True, N_("Not revoked: its bit is clear in the issuer's "
                                          "revocation list."), "revoked")
+
+
+def _revocation_message(session: Session, index: int, result: Verification) -> str:
+    """Why the bit is set: the certificate (whose id is the index) was revoked, or replaced by
+    a reissue, which the record in the database tells apart."""
+    certificate = session.get(Certificate, index)
+    if certificate is None or certificate.revocation_category != "replaced":
+        return N_("Revoked: its bit is set in the issuer's revocation list.")
+    result.replaced = True
+    if certificate.replaced_by is None:
+        return N_("Replaced: the certificate was reissued, so its bit is set in the issuer's "
+                  "revocation list.")
+    result.replaced_by = certificate.replaced_by.code
+    return N_("Replaced by %(code)s: the certificate was reissued, so its bit is set in the "
+              "issuer's revocation list.", code=result.replaced_by)
 
 
 def _check_dates(credential: dict, now: datetime, result: Verification) -> None:
