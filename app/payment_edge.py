@@ -51,3 +51,17 @@ def after_cancel(enrollment) -> None:
     elif payment.status == "expired" and checkout_id:
         payment_provider().expire_checkout(checkout_id)
     db.session.refresh(enrollment)
+
+
+def after_staff_settled(enrollment) -> None:
+    """After staff recorded or waived a held seat's payment: stop its Checkout, so the learner
+    cannot pay a second time (money that still arrives is refunded as a stray charge)."""
+    payment = enrollment.payment
+    if payment is not None and payment.checkout_session_id and payment.method != "stripe":
+        payment_provider().expire_checkout(payment.checkout_session_id)
+
+
+def after_session_cancelled() -> None:
+    """After the center cancelled a class: make the refunds it asked for now rather than at
+    the next sweep (which retries any the provider refuses)."""
+    payments.run_refunds(db.session, payment_provider(), utcnow())

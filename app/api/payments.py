@@ -12,7 +12,7 @@ from app.api.serializers import enrollment_json
 from app.api.validation import request_body
 from app.extensions import db
 from app.models.base import utcnow
-from app.payment_edge import payment_provider, payment_settings
+from app.payment_edge import after_staff_settled, payment_provider, payment_settings
 from app.services import enrollment as enrollment_service
 from app.services import payments
 from app.services.errors import InvalidSignature
@@ -56,6 +56,7 @@ def record_payment(enrollment_id: int):
     enrollment = payments.record_payment(
         db.session, current_api_user(), enrollment_id, body["status"], body["method"],
         body.text("reference"), utcnow(), payment_settings())
+    after_staff_settled(enrollment)
     return enrollment_json(enrollment, enrollment_service.waitlist_position(db.session,
                                                                             enrollment))
 

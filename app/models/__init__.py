@@ -6,7 +6,7 @@ from app.models.certificate import Certificate, VerificationLog, WatchListEntry
 from app.models.course import Course
 from app.models.notification import Notification
 from app.models.order import ClassRequest, OrderInvitation, OrderRedemption, SeatOrder
-from app.models.payment import Payment, PromoCode, StripeEvent
+from app.models.payment import Payment, PromoCode, StrayCharge, StripeEvent
 from app.models.records_import import RecordsImportUpload
 from app.models.scheduling import ClassSession, Enrollment
 from app.models.user import ApiToken, InstructorAuthorisation, Organisation, User, UserRole
@@ -31,6 +31,7 @@ __all__ = [
     "PromoCode",
     "RecordsImportUpload",
     "SeatOrder",
+    "StrayCharge",
     "StripeEvent",
     "User",
     "UserRole",

@@ -103,3 +103,21 @@ class StripeEvent(db.Model):
     type: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StrayCharge(db.Model):
+    """Money Stripe took that no payment is owed for (a hold settled by staff while its Checkout
+    was open, a second Checkout paid, an amount that was not the one due): refunded in full,
+    once per payment intent."""
+
+    __tablename__ = "stray_charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_intent: Mapped[str] = mapped_column(String(255), unique=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id"), index=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(32))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    refunded_at: Mapped[datetime | None]
+    refund_reference: Mapped[str | None] = mapped_column(String(255))

@@ -95,6 +95,7 @@ NOTIFICATION_KINDS = (
     "order_invitation",
     "class_scheduled",
     "order_invoice",
+    "stray_charge_refunded",
 )
 PAYMENT_STATUSES = ("not_required", "unpaid", "pending", "paid", "covered", "refunded", "waived",
                     "expired")

@@ -3,10 +3,17 @@ Stripe (a held seat, a Checkout Session made as the contract says)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from app.extensions import db as _db
 from app.models import ClassSession, Enrollment
+from app.models.base import utcnow
+from app.payment_edge import payment_provider, payment_settings
+from app.services import payments
+from app.services.errors import PaymentUnavailable
+from app.services.payments import providers
 from tests import factories
 from tests.support import fake_stripe
 
@@ -90,6 +97,42 @@ def test_a_checkout_that_stripe_refuses_keeps_the_hold_and_offers_the_pay_page(
     first, second = stripe_on.calls_to("/v1/checkout/sessions")
     assert first.idempotency_key == second.idempotency_key
     assert first.params == second.params
+
+
+def test_a_checkout_retried_minutes_later_asks_for_an_end_stripe_still_accepts(
+        client, db, stripe_on, enroll):
+    """The first request's end is under 30 minutes away by then, which Stripe refuses (the
+    local server does too): the retry asks for a new end, under a new key, and the hold is
+    lengthened to match."""
+    class_session = factories.ClassSessionFactory(course__price_cents=8500)
+    stripe_on.fail("/v1/checkout/sessions", fake_stripe.SERVER_ERROR, times=3)
+    body = enroll(class_session)[0].get_json()
+    assert body["payment"]["checkout_url"].endswith(f"/enrollments/{body['id']}/pay")
+    later = utcnow() + timedelta(minutes=5)
+    url = payments.open_checkout(_db.session, payment_provider(), body["id"], later,
+                                 payment_settings())
+    assert url.startswith("https://checkout.stripe.test/")
+    first, retried = stripe_on.calls_to("/v1/checkout/sessions")[0], stripe_on.calls_to(
+        "/v1/checkout/sessions")[-1]
+    assert first.idempotency_key != retried.idempotency_key
+    ends = datetime.fromtimestamp(int(retried.params["expires_at"]), UTC)
+    assert ends >= later + timedelta(minutes=30)
+    hold_end = _db.session.get(Enrollment, body["id"]).hold_expires_at
+    assert abs((hold_end - ends).total_seconds()) < 1
+
+
+def test_a_checkout_stripe_would_refuse_for_its_end_is_refused_by_the_local_server_too(
+        stripe_on):
+    """The local server keeps Stripe's 30-minute-to-24-hour rule, so the test above means it."""
+    provider = providers.StripeProvider(fake_stripe.SECRET_KEY, fake_stripe.WEBHOOK_SECRET,
+                                        stripe_on.url)
+    for minutes in (29, 24 * 60 + 5):
+        request = providers.CheckoutRequest(
+            enrollment_id=1, amount_cents=8500, currency="usd", description="BLS",
+            customer_email="a@example.test", expires_at=utcnow() + timedelta(minutes=minutes),
+            success_url="http://lifeline.test/", cancel_url="http://lifeline.test/")
+        with pytest.raises(PaymentUnavailable):
+            provider.create_checkout(request)
 
 
 def test_a_stripe_server_error_is_retried_with_the_same_idempotency_key(

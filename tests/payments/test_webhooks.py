@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db as _db
 from app.models import ClassSession, Enrollment, Notification, StripeEvent
 from app.models.base import utcnow
+from app.payment_edge import payment_provider, payment_settings
 from app.services import payments
 from tests import factories
 from tests.reliability.race import private_engine, run_together
@@ -108,15 +109,29 @@ def test_an_expiry_arriving_after_the_payment_changes_nothing(
     assert _db.session.get(ClassSession, class_session.id).seats_taken == 1
 
 
-def test_a_wrong_amount_or_currency_changes_nothing(client, db, stripe_on, enroll, deliver):
-    _, enrollment_id, _ = held_seat(enroll)
-    checkout_id = checkout_of(enrollment_id)
-    for changes in ({"amount_total": 100}, {"currency": "eur"}):
-        checkout = stripe_on.paid(checkout_id, **changes)
-        event = fake_stripe.event("checkout.session.completed", checkout,
-                                  event_id=f"evt_{json.dumps(changes)}")
-        assert deliver(event).get_json()["outcome"] == "amount_mismatch"
-    assert state(enrollment_id) == ("pending_payment", "pending")
+def test_a_wrong_amount_or_currency_is_refunded_and_the_hold_gets_a_new_checkout(
+        client, db, stripe_on, enroll, deliver):
+    """Money that is not the amount due is not counted: it goes back in full, the seat stays
+    held, and the pay link opens a new Checkout of the right amount."""
+    _, enrollment_id, learner = held_seat(enroll)
+    for number, changes in enumerate(({"amount_total": 100}, {"currency": "eur"})):
+        checkout = stripe_on.paid(checkout_of(enrollment_id), intent=f"pi_wrong_{number}",
+                                  **changes)
+        event = fake_stripe.event("checkout.session.completed", checkout)
+        assert deliver(event).get_json()["outcome"] == "amount_mismatch_refunded"
+        assert state(enrollment_id) == ("pending_payment", "pending")
+        assert checkout_of(enrollment_id) is None
+        url = payments.open_checkout(_db.session, payment_provider(), enrollment_id, utcnow(),
+                                     payment_settings())
+        assert url and checkout_of(enrollment_id) != checkout["id"]
+    refunds = stripe_on.calls_to("/v1/refunds")
+    assert [(c.params["payment_intent"], c.params["amount"]) for c in refunds] == [
+        ("pi_wrong_0", "100"), ("pi_wrong_1", "8500")]
+    assert len(stripe_on.calls_to("/v1/checkout/sessions")) == 3
+    mails = _db.session.scalars(select(Notification).where(
+        Notification.kind == "stray_charge_refunded")).all()
+    assert len(mails) == 2 and {m.recipient_email for m in mails} == {learner.email}
+    assert {m.context["reason"] for m in mails} == {"amount_mismatch"}
 
 
 def test_an_expired_checkout_releases_the_seat_to_the_waitlist_with_a_pay_link(

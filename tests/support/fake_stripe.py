@@ -81,6 +81,10 @@ class FakeStripe:
     def _make(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         number = next(self.ids)
         if path == "/v1/checkout/sessions":
+            refused = _expiry_refused(int(params["expires_at"]))
+            if refused:
+                return 400, {"error": {"type": "invalid_request_error", "param": "expires_at",
+                                       "message": refused}}
             checkout_id = f"cs_test_{number:06d}"
             item = params["line_items"]["0"]["price_data"]
             checkout = {
@@ -114,6 +118,16 @@ class FakeStripe:
         checkout.update(payment_status="paid", status="complete",
                         payment_intent=intent or f"pi_{checkout_id}", **changes)
         return checkout
+
+
+def _expiry_refused(expires_at: int) -> str | None:
+    """Stripe's rule: a Checkout Session ends 30 minutes to 24 hours after it is made."""
+    now = time.time()
+    if expires_at < now + 30 * 60:
+        return "The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation."
+    if expires_at > now + 24 * 3600:
+        return "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation."
+    return None
 
 
 def _handler(fake: FakeStripe):

@@ -77,6 +77,7 @@ def settled_context(notification: Notification) -> dict:
 MAIL_KINDS: Mapping[str, MailKind] = {
     "enrollment_confirmed": MailKind(attachments=confirmation_attachments),
     "payment_refunded": MailKind(attachments=receipt_attachments, context=refund_words),
+    "stray_charge_refunded": MailKind(context=refund_words),
     "seat_held": MailKind(context=hold_times),
     "waitlist_promoted": MailKind(attachments=invite_attachments),
     "session_changed": MailKind(attachments=invite_attachments),

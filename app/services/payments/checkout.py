@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.database import one_transaction
-from app.models import ClassSession, Enrollment, Payment, User
+from app.models import ClassSession, Enrollment, Payment, StrayCharge, User
 from app.services import audit
 from app.services import enrollment as enrollment_service
 from app.services.clock import local_date
@@ -22,8 +22,12 @@ from app.services.payments.providers import CheckoutRequest, Provider
 from app.services.payments.settings import PaymentSettings
 
 # Stripe makes no Checkout Session that ends sooner than 30 minutes after it is made; a minute
-# more covers the trip there. A hold whose end comes sooner is lengthened to match once.
-SHORTEST_CHECKOUT = timedelta(minutes=31)
+# more covers the trip there. A hold whose end comes sooner is lengthened to match. A request
+# repeated within half a minute (a double click, a lost answer) is sent again unchanged, under
+# the same idempotency key; a later retry asks for a new end, since the old one is too close.
+STRIPE_SHORTEST = timedelta(minutes=30)
+SHORTEST_CHECKOUT = STRIPE_SHORTEST + timedelta(minutes=1)
+SAME_REQUEST_WITHIN = SHORTEST_CHECKOUT - STRIPE_SHORTEST - timedelta(seconds=30)
 
 
 @one_transaction
@@ -64,13 +68,17 @@ def _checkout_terms(session: Session, enrollment_id: int, now: datetime,
         return None
     if payment.checkout_url:
         return payment.checkout_url
-    if payment.checkout_expires_at is None:
+    if (payment.checkout_expires_at is None
+            or payment.checkout_expires_at < now + STRIPE_SHORTEST + SAME_REQUEST_WITHIN):
         ends = max(enrollment.hold_expires_at, now + SHORTEST_CHECKOUT)
         payment.checkout_expires_at = enrollment.hold_expires_at = ends
     course = enrollment.session.course
     back = f"{settings.public_base_url}/enrollments/{enrollment.id}/payment"
+    # A Checkout paid with the wrong amount was refunded: the next one is a new request.
+    refused = session.scalar(select(func.count()).select_from(StrayCharge).where(
+        StrayCharge.enrollment_id == enrollment.id, StrayCharge.reason == "amount_mismatch"))
     return CheckoutRequest(
-        enrollment_id=enrollment.id, amount_cents=payment.amount_cents,
+        enrollment_id=enrollment.id, attempt=refused, amount_cents=payment.amount_cents,
         currency=payment.currency, description=f"{course.title} ({course.code})",
         customer_email=enrollment.learner.email, expires_at=payment.checkout_expires_at,
         success_url=back, cancel_url=back)

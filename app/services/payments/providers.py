@@ -33,6 +33,7 @@ class CheckoutRequest:
     expires_at: datetime
     success_url: str
     cancel_url: str
+    attempt: int = 0  # how many of this seat's Checkouts were paid wrongly and refunded
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class StripeProvider:
     def create_checkout(self, request: CheckoutRequest) -> Checkout:
         params = {
             "mode": "payment",
+            # Cards settle at once; a delayed method would leave the held seat unpaid for days.
+            "payment_method_types": ["card"],
             "client_reference_id": str(request.enrollment_id),
             "metadata": {"enrollment_id": str(request.enrollment_id)},
             "customer_email": request.customer_email,
@@ -94,6 +97,7 @@ class StripeProvider:
                 "product_data": {"name": request.description}}}],
         }
         key = f"checkout-{request.enrollment_id}-{int(request.expires_at.timestamp())}"
+        key += f"-{request.attempt}" if request.attempt else ""
         created = self._call(self.client.v1.checkout.sessions.create, params, key)
         return Checkout(id=created.id, url=created.url)
 

@@ -19,6 +19,7 @@ from app.services.enrollment import holds
 from app.services.errors import Conflict, NotFound, PaymentUnavailable
 from app.services.payments.providers import Provider
 from app.services.payments.settings import PaymentSettings
+from app.services.payments.stray import run_stray_refunds
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +63,29 @@ def _record_refunded(session: Session, payment: Payment, reference: str | None,
 def settle_cancelled(session: Session, actor: User | None, enrollment: Enrollment,
                      now: datetime, settings: PaymentSettings, *, full: bool,
                      had_seat: bool = True) -> None:
-    """What a cancellation does to the money: a hold's payment expires (its promo use comes
-    back, as does an unpaid seat's; a waitlist place never took one), a paid one is refunded
-    when `full` or early enough before the start."""
+    """What a cancellation does to the money: a paid one is refunded when `full` or early
+    enough before the start; the rest as `_settle_given_up` says."""
     payment = enrollment.payment
     if payment is None:
         return
-    if payment.status in ("pending", "unpaid"):
-        payment.status = "expired" if payment.status == "pending" else payment.status
-        payment.updated_at = now
-        if had_seat:
-            holds.give_back_promo_uses(session, [payment.promo_code_id])
-    elif payment.status == "paid":
-        cutoff = enrollment.session.starts_at - timedelta(hours=settings.refund_cutoff_hours)
-        if full or now <= cutoff:
-            request_refund(session, actor, payment, now)
+    cutoff = enrollment.session.starts_at - timedelta(hours=settings.refund_cutoff_hours)
+    _settle_given_up(session, actor, payment, now, refund=full or now <= cutoff,
+                     had_seat=had_seat)
+
+
+def _settle_given_up(session: Session, actor: User | None, payment: Payment, now: datetime, *,
+                     refund: bool, had_seat: bool) -> None:
+    """A place given up: a hold's payment expires; a paid one is refunded when `refund`; a
+    promo code's use comes back when the place neither keeps a seat nor kept the money (a
+    waitlist place never took one)."""
+    gives_back = had_seat and payment.status in ("pending", "unpaid", "not_required")
+    if payment.status == "pending":
+        payment.status, payment.updated_at = "expired", now
+    elif payment.status == "paid" and refund:
+        request_refund(session, actor, payment, now)
+        gives_back = True
+    if gives_back:
+        holds.give_back_promo_uses(session, [payment.promo_code_id])
 
 
 @one_transaction
@@ -97,16 +106,14 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int, now: da
 
 def refund_session(session: Session, class_session: ClassSession, now: datetime) -> None:
     """The center cancelled the class: every paid enrollment is refunded in full, every hold's
-    payment expires (inside the cancelling transaction)."""
-    payments = session.scalars(select(Payment).join(Payment.enrollment).where(
+    payment expires, promo uses come back (inside the cancelling transaction, before its
+    enrollments are cancelled)."""
+    places = session.execute(select(Payment, Enrollment.status).join(Payment.enrollment).where(
         Enrollment.session_id == class_session.id,
-        Payment.status.in_(("paid", "pending"))))
-    for payment in payments:
-        if payment.status == "pending":
-            payment.status, payment.updated_at = "expired", now
-            holds.give_back_promo_uses(session, [payment.promo_code_id])
-        else:
-            request_refund(session, None, payment, now)
+        Enrollment.status.in_(("enrolled", holds.HELD, "waitlisted"))))
+    for payment, status in places.all():
+        _settle_given_up(session, None, payment, now, refund=True,
+                         had_seat=status != "waitlisted")
 
 
 @one_transaction
@@ -124,8 +131,9 @@ def refund_by_staff(session: Session, actor: User, enrollment_id: int, now: date
 def run_refunds(session: Session, provider: Provider, now: datetime,
                 payment_ids: list[int] | None = None) -> int:
     """Make the requested online refunds at the provider (outside any transaction; each call
-    keyed per payment, so a repeat returns the first refund). Answers how many were recorded."""
-    done = 0
+    keyed per payment, so a repeat returns the first refund), and, unless some payments are
+    named, the refunds of stray charges. Answers how many were recorded."""
+    done = 0 if payment_ids is not None else run_stray_refunds(session, provider, now)
     for payment_id, intent, amount in _refunds_due(session, payment_ids):
         try:
             reference = provider.refund(intent, amount, f"refund-{payment_id}")

@@ -19,9 +19,13 @@ from app.services import enrollment as enrollment_service
 from app.services.enrollment import holds
 from app.services.payments import refunds
 from app.services.payments.settings import PaymentSettings
+from app.services.payments.stray import record_stray
 
 log = logging.getLogger(__name__)
-HANDLED = ("checkout.session.completed", "checkout.session.expired")
+# A delayed method (a bank debit) completes the Checkout unpaid and settles later with one of
+# the async events; Lifeline asks for cards only, but a dashboard setting can add others.
+PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+NOT_PAID = ("checkout.session.expired", "checkout.session.async_payment_failed")
 
 
 def apply_event(session: Session, event: dict, now: datetime, settings: PaymentSettings) -> str:
@@ -58,7 +62,7 @@ def _enrollment_of(session: Session, checkout: dict) -> Enrollment | None:
 
 
 def _outcome(session: Session, kind: str, checkout: dict, now: datetime) -> str:
-    if kind not in HANDLED:
+    if kind not in PAID + NOT_PAID:
         return "ignored"
     enrollment = _enrollment_of(session, checkout)
     if enrollment is None:
@@ -67,7 +71,7 @@ def _outcome(session: Session, kind: str, checkout: dict, now: datetime) -> str:
         select(ClassSession).where(ClassSession.id == enrollment.session_id)
         .with_for_update(of=ClassSession).execution_options(populate_existing=True))
     session.refresh(enrollment)
-    if kind == "checkout.session.expired":
+    if kind in NOT_PAID:
         return _expired(session, enrollment, class_session, checkout, now)
     return _completed(session, enrollment, class_session, checkout, now)
 
@@ -93,15 +97,12 @@ def _completed(session: Session, enrollment: Enrollment, class_session: ClassSes
         return "not_paid"
     if (checkout.get("amount_total") != payment.amount_cents
             or str(checkout.get("currency") or "").lower() != payment.currency):
-        log.warning("stripe checkout %s for enrollment %s: %s %s, %s %s due", checkout.get("id"),
-                    enrollment.id, checkout.get("amount_total"), checkout.get("currency"),
-                    payment.amount_cents, payment.currency)
-        audit.record(session, None, "payment.amount_mismatch", "enrollment", enrollment.id,
-                     paid=checkout.get("amount_total"), currency=checkout.get("currency"),
-                     due=payment.amount_cents)
-        return "amount_mismatch"
+        return _wrong_amount(session, enrollment, checkout, intent, now)
     if payment.status not in ("pending", "expired", "unpaid"):
-        return "already_settled"
+        if payment.reference == intent[:255]:  # this very payment, announced again
+            return "already_settled"
+        record_stray(session, enrollment, checkout, intent, "already_settled", now)
+        return "already_settled_refunded"
     if enrollment.status == holds.HELD or enrollment.status == "enrolled":
         _mark_paid(session, enrollment, intent, now)
         return "paid"
@@ -112,6 +113,22 @@ def _completed(session: Session, enrollment: Enrollment, class_session: ClassSes
     _mark_paid(session, enrollment, intent, now, confirm=False)
     refunds.request_refund(session, None, enrollment.payment, now)
     return "paid_late_refunded"
+
+
+def _wrong_amount(session: Session, enrollment: Enrollment, checkout: dict, intent: str,
+                  now: datetime) -> str:
+    """Not the amount due: the money goes back; a hold still running gets a new Checkout."""
+    payment = enrollment.payment
+    log.warning("stripe checkout %s for enrollment %s: %s %s, %s %s due", checkout.get("id"),
+                enrollment.id, checkout.get("amount_total"), checkout.get("currency"),
+                payment.amount_cents, payment.currency)
+    audit.record(session, None, "payment.amount_mismatch", "enrollment", enrollment.id,
+                 paid=checkout.get("amount_total"), currency=checkout.get("currency"),
+                 due=payment.amount_cents)
+    record_stray(session, enrollment, checkout, intent, "amount_mismatch", now)
+    if payment.status == "pending" and payment.checkout_session_id == checkout.get("id"):
+        payment.checkout_session_id = payment.checkout_url = payment.checkout_expires_at = None
+    return "amount_mismatch_refunded"
 
 
 def _lapsed_not_withdrawn(enrollment: Enrollment) -> bool:
