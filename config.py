@@ -179,6 +179,8 @@ class TestConfig(Config):
     PAYMENT_PROVIDER = "manual"
     STRIPE_SECRET_KEY = ""
     STRIPE_WEBHOOK_SECRET = ""
+    # Nothing listens there: a test that forgot its local Stripe server fails, never leaves.
+    STRIPE_API_BASE = "http://127.0.0.1:9"
     CURRENCY = "usd"
     SEAT_HOLD_MINUTES = 30
     REFUND_CUTOFF_HOURS = 48

@@ -25,8 +25,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     # so a logged error cannot leak them.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True,
                                                **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
-    from app.production import check_database, check_settings
+    from app.production import check_database, check_payment_settings, check_settings
 
+    check_payment_settings(app.config)
     if app.config["ENV_NAME"] == "production":
         check_settings(app.config)  # before anything connects anywhere
     register_extensions(app)

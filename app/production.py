@@ -12,6 +12,7 @@ from app.services import credentials
 from config import DEFAULT_SECRET_KEY
 
 MIN_SECRET_KEY_BYTES = 32
+MAX_HOLD_MINUTES = 24 * 60
 
 
 def refuse(reason: str) -> None:
@@ -32,6 +33,21 @@ def check_settings(config) -> None:
     if not config.get("REDIS_URL") or not config["RATELIMIT_STORAGE_URI"].startswith("redis"):
         refuse("set REDIS_URL in production: rate limits and the login throttle count there.")
     check_credential_keys(config)
+
+
+def check_payment_settings(config) -> None:
+    """In every environment: a provider Lifeline knows, and Stripe's keys when it is chosen (a
+    Stripe provider without them would take enrollments whose every Checkout then fails)."""
+    provider = config.get("PAYMENT_PROVIDER", "manual")
+    if provider not in ("manual", "stripe"):
+        refuse(f"PAYMENT_PROVIDER must be manual or stripe, not {provider!r}.")
+    if provider == "stripe":
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+            if not str(config.get(name) or "").strip():
+                refuse(f"set {name} when PAYMENT_PROVIDER=stripe (README, \"Payments\").")
+    if not 1 <= int(config.get("SEAT_HOLD_MINUTES", 30)) <= MAX_HOLD_MINUTES:
+        refuse(f"SEAT_HOLD_MINUTES must be 1 to {MAX_HOLD_MINUTES} (a Stripe Checkout Session "
+               "lasts at most 24 hours).")
 
 
 def check_credential_keys(config) -> None:

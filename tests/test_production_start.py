@@ -75,3 +75,22 @@ def test_flask_commands_refuse_too():
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
                             cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
     assert "SECRET_KEY" in refusal(result)
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"PAYMENT_PROVIDER": "stripe"}, "STRIPE_SECRET_KEY"),
+    ({"PAYMENT_PROVIDER": "stripe", "STRIPE_SECRET_KEY": "sk_test_x"}, "STRIPE_WEBHOOK_SECRET"),
+    ({"PAYMENT_PROVIDER": "paypal"}, "manual or stripe"),
+    ({"SEAT_HOLD_MINUTES": "2000"}, "SEAT_HOLD_MINUTES"),
+])
+def test_any_environment_refuses_payment_settings_that_cannot_work(env, named):
+    """Stripe switched on without its keys would hold seats whose every Checkout fails."""
+    result = run_python("import wsgi; print('started')", LIFELINE_ENV="development", **env)
+    assert named in refusal(result)
+
+
+def test_stripe_with_its_keys_starts_in_development():
+    result = run_python("import wsgi; print('started')", LIFELINE_ENV="development",
+                        PAYMENT_PROVIDER="stripe", STRIPE_SECRET_KEY="sk_test_x",
+                        STRIPE_WEBHOOK_SECRET="whsec_x")
+    assert result.returncode == 0, result.stderr

@@ -23,6 +23,7 @@ from app.center import center_zone
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.vocab import GUIDELINES, LEVELS, TOPICS
+from app.payment_edge import after_session_cancelled
 from app.services import catalog
 from app.services.errors import Invalid
 from app.services.schedule import changes as schedule_admin
@@ -129,4 +130,5 @@ def cancel_session(class_id: int):
     class_session = scheduling.get_session(db.session, class_id)
     class_session = schedule_admin.cancel_session(db.session, current_api_user(), class_session,
                                                   reason, utcnow())
+    after_session_cancelled()
     return sessions_json([class_session])[0]

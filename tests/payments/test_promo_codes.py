@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db as _db
-from app.models import PromoCode, User
+from app.models import Enrollment, PromoCode, User
 from app.models.base import utcnow
 from app.services import payments
+from app.services.schedule import changes as schedule_changes
 from tests import factories
 from tests.reliability.race import private_engine, run_together
 
@@ -99,6 +100,35 @@ def test_a_held_seat_that_lapses_gives_its_use_back(db):
     payments.release_lapsed_holds(db.session, utcnow())
     db.session.expire_all()
     assert db.session.get(PromoCode, promo.id).uses == 0
+
+
+def test_a_place_given_up_without_keeping_money_gives_its_use_back(db):
+    """API-2 §2: uses count only enrollments that paid or hold a seat — a free seat (a 100 %
+    code) cancelled, a paid one refunded, and every seat of a class the center cancels."""
+    free = PromoCode(code="FREE", percent_off=100, max_uses=5, uses=0)
+    half = PromoCode(code="HALF", percent_off=50, max_uses=5, uses=0)
+    db.session.add_all([free, half])
+    db.session.commit()
+    manual = payments.PaymentSettings()
+    far = factories.ClassSessionFactory(course__price_cents=8500,
+                                        starts_at=utcnow() + timedelta(days=10))
+    learner, payer = factories.learner(), factories.learner()
+    seat = payments.enroll(db.session, learner, far.id, utcnow(), manual, promo_code="free")
+    paid = payments.enroll(db.session, payer, far.id, utcnow(), manual, promo_code="half")
+    payments.record_payment(db.session, factories.admin(), paid.id, "paid", "cash", None,
+                            utcnow(), manual)
+    assert (db.session.get(PromoCode, free.id).uses, db.session.get(PromoCode, half.id).uses) \
+        == (1, 1)
+    payments.cancel_enrollment(db.session, learner, seat.id, utcnow(), manual)
+    payments.cancel_enrollment(db.session, payer, paid.id, utcnow(), manual)
+    db.session.expire_all()
+    assert db.session.get(Enrollment, paid.id).payment.status == "refunded"
+    assert (db.session.get(PromoCode, free.id).uses, db.session.get(PromoCode, half.id).uses) \
+        == (0, 0)
+    payments.enroll(db.session, factories.learner(), far.id, utcnow(), manual, promo_code="free")
+    schedule_changes.cancel_session(db.session, factories.admin(), far, "Room flooded", utcnow())
+    db.session.expire_all()
+    assert db.session.get(PromoCode, free.id).uses == 0
 
 
 def test_a_waitlist_place_counts_against_its_code_only_once_it_has_a_seat(db):

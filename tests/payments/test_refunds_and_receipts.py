@@ -52,6 +52,9 @@ def test_staff_waive_a_held_seat_which_becomes_a_seat(client, db, api_token, enr
                          headers=api_token(factories.admin()))
     assert answer.get_json()["status"] == "enrolled"
     assert answer.get_json()["payment"]["status"] == "waived"
+    no_receipt = client.get(f"/api/v1/enrollments/{enrollment_id}/receipt.pdf",
+                            headers=api_token(factories.admin()))
+    assert no_receipt.status_code == 404  # API-2 §2: a receipt once paid, otherwise 404
     learner_try = client.post(f"/api/v1/enrollments/{enrollment_id}/payment",
                               json={"status": "paid", "method": "cash"},
                               headers=api_token(factories.learner()))
@@ -97,10 +100,12 @@ def test_a_session_cancelled_by_the_center_refunds_every_paid_enrollment(
     answer = client.post(f"/api/v1/sessions/{class_session.id}/cancellation",
                          json={"reason": "Instructor ill"}, headers=api_token(factories.admin()))
     assert answer.status_code == 200
-    refunded = payments.sweep(_db.session, fake_provider(stripe_on), utcnow())
-    assert refunded == (0, 1)
+    # made at once, after the cancellation committed, not left for the next sweep
     _db.session.expire_all()
     assert _db.session.get(Enrollment, first).payment.status == "refunded"
+    assert [c.params["payment_intent"] for c in stripe_on.calls_to("/v1/refunds")] == [
+        f"pi_{first}"]
+    assert payments.sweep(_db.session, fake_provider(stripe_on), utcnow()) == (0, 0)
 
 
 def fake_provider(stripe_on):

@@ -19,9 +19,9 @@ from app.services.language import formatting
 from app.services.language.text import N_
 from app.services.notifications.language import mail_locale
 
-RECEIPTED = ("paid", "refunded", "waived")
+RECEIPTED = ("paid", "refunded")  # money was taken; a waived seat has nothing to receipt
 CATALOGS = Path(__file__).resolve().parents[2] / "translations"
-STATUS_WORDS = {"paid": N_("paid"), "refunded": N_("refunded"), "waived": N_("waived")}
+STATUS_WORDS = {"paid": N_("paid"), "refunded": N_("refunded")}
 
 
 @lru_cache
@@ -70,7 +70,7 @@ def receipt_lines(enrollment: Enrollment, center_name: str, zone_name: str,
 
 def receipt_pdf(enrollment: Enrollment, center_name: str, zone_name: str,
                 locale: str = formatting.DEFAULT_LOCALE) -> bytes:
-    """The receipt of a paid (or waived, or refunded) enrollment, as PDF, in the locale's
+    """The receipt of a paid (or since refunded) enrollment, as PDF, in the locale's
     language (English unless asked)."""
     if enrollment.payment is None or enrollment.payment.status not in RECEIPTED:
         raise NotFound(N_("This enrollment has no receipt."))
