@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
+from app.web.templating import money
+
 
 def confirmed() -> bool:
     """Whether this post came from the confirmation page."""
@@ -20,3 +22,8 @@ def ask_to_confirm(title: str, consequences: list[str], confirm_label: str, back
     return render_template("confirm.html", title=title, consequences=consequences, hidden=hidden,
                            action=request.path, confirm_label=confirm_label, back=back,
                            back_label=back_label or _("Go back (nothing is changed)"))
+
+
+def amount_text(cents: int, currency: str) -> str:
+    """An amount as the staff pages write it ("$85.00 USD"), for a consequence."""
+    return f"{money(cents)} {currency.upper()}"

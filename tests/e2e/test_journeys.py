@@ -265,6 +265,8 @@ def test_admin_cancels_a_session_and_its_learners_see_it_cancelled(page, new_pag
     admin.reload()
     admin.get_by_label("Reason (sent to every learner)").fill("The instructor is ill.")
     admin.get_by_role("button", name="Cancel this session").click()
+    expect(admin.get_by_text("1 learner holding a seat loses it")).to_be_visible()
+    admin.get_by_role("button", name="Cancel the class").click()
     expect(admin.get_by_text("Session cancelled.")).to_be_visible()
     expect(admin.get_by_text("status cancelled")).to_be_visible()
 

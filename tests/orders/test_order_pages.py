@@ -141,7 +141,7 @@ def test_staff_mark_paid_set_the_amount_billing_and_mail_the_invoice(client, db,
         "billing_contact": "Ada Accounts", "billing_email": "AP@Mercy-Hospital.org",
         "address": "1 Hospital Way"})
     client.post(f"{base}/invoice-mail")
-    client.post(f"{base}/payment", data={"method": "check", "reference": "CHK 77"})
+    client.post(f"{base}/payment", data={"method": "check", "reference": "CHK 77", "confirmed": "1"})
     _db.session.expire_all()
     order = _db.session.get(SeatOrder, order.id)
     assert (order.amount_cents, order.status, order.payment_reference) == (9000, "paid", "CHK 77")

@@ -91,7 +91,7 @@ def test_staff_list_filter_export_record_and_refund_payments(client, db, login):
     csv = client.get("/admin/payments?format=csv").get_data(as_text=True)
     assert csv.splitlines()[0].startswith("enrollment_id,learner_email")
     assert "pay@example.test,BLS-X" in csv and ",paid,8500,usd,cash,R-7," in csv
-    client.post(f"/admin/enrollments/{enrollment.id}/refund")
+    client.post(f"/admin/enrollments/{enrollment.id}/refund", data={"confirmed": "1"})
     _db.session.expire_all()
     assert _db.session.get(Enrollment, enrollment.id).payment.status == "refunded"
 

@@ -38,7 +38,7 @@ def test_admin_creates_edits_and_deactivates_a_course(db, login):
     db.session.expire_all()
     assert db.session.get(Course, course.id).title == "Adult CPR and AED"
     assert certificate.course_title != "Adult CPR and AED"  # the snapshot is kept
-    client.post(f"/admin/courses/{course.id}/active")
+    client.post(f"/admin/courses/{course.id}/active", data={"confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(Course, course.id).active is False
     assert b"deactivated" in client.get("/admin/courses").data
@@ -141,12 +141,14 @@ def test_transfer_and_cancel_from_the_session_page(db, login):
     client = login(factories.admin())
     page = client.get(f"/admin/sessions/{source.id}")
     assert f'value="{target.id}"'.encode() in page.data
-    moved = client.post(f"/admin/enrollments/{moving.id}/transfer", data={"target": target.id})
+    moved = client.post(f"/admin/enrollments/{moving.id}/transfer",
+                        data={"target": target.id, "confirmed": "1"})
     assert moved.status_code == 302
     db.session.expire_all()
     assert db.session.get(Enrollment, moving.id).status == "cancelled"
     assert db.session.get(ClassSession, target.id).seats_taken == 1
-    cancelled = client.post(f"/admin/sessions/{source.id}/cancel", data={"reason": "Power cut"})
+    cancelled = client.post(f"/admin/sessions/{source.id}/cancel",
+                            data={"reason": "Power cut", "confirmed": "1"})
     assert cancelled.status_code == 302
     db.session.expire_all()
     assert db.session.get(ClassSession, source.id).status == "cancelled"

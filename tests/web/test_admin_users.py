@@ -34,7 +34,7 @@ def test_an_employer_is_attached_to_an_organisation(db, login):
 
 def test_an_account_is_deactivated_from_the_user_page(db, login, client):
     user = factories.learner()
-    login(factories.admin()).post(f"/admin/users/{user.id}/active")
+    login(factories.admin()).post(f"/admin/users/{user.id}/active", data={"confirmed": "1"})
     db.session.expire_all()
     assert db.session.get(User, user.id).active is False
     assert b"Reactivate account" in client.get(f"/admin/users/{user.id}").data
@@ -58,7 +58,7 @@ def test_an_authorisation_is_recorded_from_the_user_page(db, login):
 
 def test_a_deactivated_user_cannot_sign_in(db, login, app):
     user = factories.learner(email="gone@example.test")
-    login(factories.admin()).post(f"/admin/users/{user.id}/active")
+    login(factories.admin()).post(f"/admin/users/{user.id}/active", data={"confirmed": "1"})
     fresh_client = app.test_client()
     response = fresh_client.post("/login", data={"email": "gone@example.test",
                                                  "password": factories.DEFAULT_PASSWORD})

@@ -108,7 +108,7 @@ def test_admins_load_keycodes_by_paste_or_csv_and_see_who_holds_which(client, lo
     db.session.commit()
     page = client.get(f"/admin/courses/{course.id}/keycodes").get_data(as_text=True)
     assert seat.learner.full_name in page and "2</strong> keycodes left" in page
-    client.post(f"/admin/courses/{course.id}/keycodes/used-up", data={"keycode_id": key.id})
+    client.post(f"/admin/courses/{course.id}/keycodes/used-up", data={"keycode_id": key.id, "confirmed": "1"})
     db.session.expire_all()
     assert key.used_up
 

@@ -66,7 +66,7 @@ def test_deactivating_and_reactivating_never_revives_an_old_cookie(app, client, 
     assert signed_in(old_browser)
     old_browser.delete_cookie(app.config["SESSION_COOKIE_NAME"])
     admin_browser = log_in(app.test_client(), factories.admin())
-    admin_browser.post(f"/admin/users/{learner.id}/active")  # deactivate
+    admin_browser.post(f"/admin/users/{learner.id}/active", data={"confirmed": "1"})  # deactivate
     admin_browser.post(f"/admin/users/{learner.id}/active")  # reactivate
     db.session.expire_all()
     assert db.session.get(User, learner.id).active

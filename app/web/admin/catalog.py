@@ -11,6 +11,7 @@ from app.models import Course
 from app.services import catalog
 from app.services.errors import Conflict, NotFound
 from app.web.admin import bp
+from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.language import localized
 
 
@@ -68,11 +69,25 @@ def edit_course(course_id: int):
 @roles_required("admin")
 def toggle_course(course_id: int):
     course = get_course(course_id)
-    if ConfirmForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+    elif course.active and not confirmed():
+        return confirm_deactivation(course)
+    else:
         catalog.set_course_active(db.session, current_user, course, not course.active)
         flash(_("%(code)s offered again.", code=course.code) if course.active else
               _("%(code)s deactivated: no new sessions, hidden from the catalog.", code=course.code),
               "success")
-    else:
-        flash(_("The form expired; please try again."), "error")
     return redirect(url_for("admin.courses"))
+
+
+def confirm_deactivation(course: Course):
+    """The step before taking a course out of the catalog (offering it again needs none)."""
+    return ask_to_confirm(
+        _("Deactivate %(code)s?", code=course.code),
+        [_("%(title)s (%(code)s) leaves the catalog: it is no longer listed under Our courses, "
+           "recommended by the finder or offered on employers' order form, and no new session "
+           "of it can be scheduled.", title=course.title, code=course.code),
+         _("Sessions of it already scheduled stay on the schedule and open to enrollment; "
+           "certificates already issued are unchanged.")],
+        _("Deactivate %(code)s", code=course.code), url_for("admin.courses"))

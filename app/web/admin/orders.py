@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import roles_required
 from app.center import center_zone, to_utc
 from app.extensions import db
 from app.forms.orders import AmountForm, BillingForm, OrderPaymentForm, ScheduleForm
+from app.models import SeatOrder
 from app.models.base import utcnow
 from app.services import orders
 from app.services.errors import Conflict, Invalid
 from app.web.admin import bp
+from app.web.confirmation import amount_text, ask_to_confirm, confirmed
 from app.web.refusals import flash_outcome
 
 
@@ -41,11 +44,32 @@ def order_detail(order_id: int):
 @roles_required("admin")
 def order_paid(order_id: int):
     form = OrderPaymentForm()
-    if form.validate():
-        flash_outcome(lambda: orders.mark_paid(db.session, current_user, order_id,
-                                               form.method.data, form.reference.data, utcnow()),
-                      _("Order marked paid."), (Invalid, Conflict))
+    if not form.validate():
+        return redirect(url_for("admin.order_detail", order_id=order_id))
+    order = orders.visible_order(db.session, current_user, order_id)
+    if order.status != "paid" and not confirmed():
+        return confirm_paid(order, form)
+    flash_outcome(lambda: orders.mark_paid(db.session, current_user, order_id,
+                                           form.method.data, form.reference.data, utcnow()),
+                  _("Order marked paid."), (Invalid, Conflict))
     return redirect(url_for("admin.order_detail", order_id=order_id))
+
+
+def confirm_paid(order: SeatOrder, form: OrderPaymentForm):
+    """The step before recording an order's payment: whose, how much, and that it then stays."""
+    amount = amount_text(order.amount_cents, order.currency)
+    lines = [ngettext("Order %(id)s of %(organisation)s, %(num)d seat of %(course)s, is recorded "
+                      "as paid: %(amount)s by %(method)s.",
+                      "Order %(id)s of %(organisation)s, %(num)d seats of %(course)s, is recorded "
+                      "as paid: %(amount)s by %(method)s.", order.seats, id=order.id,
+                      organisation=order.organisation.name, course=order.course.title,
+                      amount=amount, method=form.method.data)]
+    if (form.reference.data or "").strip():
+        lines.append(_("Reference: %(reference)s.", reference=form.reference.data.strip()))
+    lines.append(_("Its amount can no longer change, and its invoice says it is paid."))
+    return ask_to_confirm(_("Mark order %(id)s paid?", id=order.id), lines,
+                          _("Mark %(amount)s paid", amount=amount),
+                          url_for("admin.order_detail", order_id=order.id))
 
 
 @bp.post("/orders/<int:order_id>/amount")

@@ -15,9 +15,10 @@ from app.center import center_zone
 from app.extensions import db
 from app.forms.learner import ButtonForm
 from app.forms.payments import RecordPaymentForm
+from app.models import Enrollment
 from app.models.base import utcnow
 from app.models.vocab import PAYMENT_METHODS, PAYMENT_STATUSES
-from app.payment_edge import payment_provider, payment_settings
+from app.payment_edge import after_staff_settled, payment_provider, payment_settings
 from app.services import payments
 from app.services.clock import day_start_utc
 from app.services.errors import DomainError
@@ -25,7 +26,9 @@ from app.services.records import reports
 from app.web.admin import bp
 from app.web.admin.records import _period, download
 from app.web.admin.records import bp as records_bp
+from app.web.confirmation import amount_text, ask_to_confirm, confirmed
 from app.web.refusals import flash_refusal
+from app.web.templating import center_time
 
 
 def _criteria() -> payments.PaymentFilter:
@@ -62,12 +65,13 @@ def record_payment(enrollment_id: int):
         flash(_("Choose paid or waived and a method."), "error")
         return redirect(url_for("admin.payments_list"))
     try:
-        payments.record_payment(db.session, current_user, enrollment_id, form.status.data,
-                                form.method.data, form.reference.data, utcnow(),
-                                payment_settings())
+        enrollment = payments.record_payment(
+            db.session, current_user, enrollment_id, form.status.data, form.method.data,
+            form.reference.data, utcnow(), payment_settings())
     except DomainError as error:
         flash_refusal(error)
     else:
+        after_staff_settled(enrollment)
         flash(_("Recorded the payment of enrollment %(id)s as %(status)s.", id=enrollment_id,
                 status=form.status.data), "success")
     return redirect(url_for("admin.payments_list"))
@@ -78,6 +82,9 @@ def record_payment(enrollment_id: int):
 def refund(enrollment_id: int):
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("admin.payments_list"))
+    step = None if confirmed() else confirm_refund(db.session.get(Enrollment, enrollment_id))
+    if step is not None:
+        return step
     try:
         payment = payments.refund_by_staff(db.session, current_user, enrollment_id, utcnow())
         payments.run_refunds(db.session, payment_provider(), utcnow(), [payment.id])
@@ -86,6 +93,29 @@ def refund(enrollment_id: int):
     else:
         flash(_("Refund of enrollment %(id)s requested.", id=enrollment_id), "success")
     return redirect(url_for("admin.payments_list"))
+
+
+def confirm_refund(paid: Enrollment | None):
+    """The step before a staff refund: whose money, how much, and where it goes back; None when
+    there is nothing to refund (payments.refund_by_staff then says why, or does nothing)."""
+    payment = paid.payment if paid is not None else None
+    if payment is None or payment.status != "paid" or payment.refund_requested_at is not None:
+        return None
+    name, amount = paid.learner.full_name, amount_text(payment.amount_cents, payment.currency)
+    lines = [_("%(name)s's payment for %(course)s on %(when)s, %(amount)s, is refunded in full.",
+               name=name, course=paid.session.course.title,
+               when=center_time(paid.session.starts_at), amount=amount)]
+    if payment.method == "stripe":
+        lines.append(_("The money goes back to the card it was paid with, through Stripe; "
+                       "%(name)s is e-mailed once the refund is made.", name=name))
+    else:
+        lines.append(_("It was paid by %(method)s: it is marked refunded at once and %(name)s is "
+                       "e-mailed; the center pays the money back by %(method)s.",
+                       method=payment.method or "—", name=name))
+    if paid.status == "enrolled":
+        lines.append(_("%(name)s keeps the seat: only the payment is refunded.", name=name))
+    return ask_to_confirm(_("Refund %(amount)s to %(name)s?", amount=amount, name=name), lines,
+                          _("Refund %(amount)s", amount=amount), url_for("admin.payments_list"))
 
 
 @records_bp.get("/reports/revenue.csv")

@@ -7,19 +7,22 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.access import roles_required
 from app.center import center_today, center_zone, to_local, to_utc
 from app.extensions import db
 from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
-from app.models import ClassSession, Course, User
+from app.models import ClassSession, Course, Enrollment, Payment, User
 from app.models.base import utcnow
+from app.models.vocab import SEAT_CLAIMING_STATUSES
 from app.services import accounts, catalog, enrollment, schedule
 from app.services.clock import day_start_utc
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.admin.common import flash_form_errors
+from app.web.confirmation import amount_text, ask_to_confirm, confirmed
 from app.web.refusals import flash_refusal
 from app.web.templating import center_time
 
@@ -138,6 +141,13 @@ def cancel_session(class_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return render_session(class_session, status=422)
+    if class_session.status == "scheduled" and not confirmed():
+        return ask_to_confirm(
+            _("Cancel %(course)s on %(when)s?", course=class_session.course.title,
+              when=center_time(class_session.starts_at)),
+            cancellation_consequences(class_session, form.reason.data.strip()),
+            _("Cancel the class"), url_for("admin.session_page", class_id=class_id),
+            _("Keep the class (nothing is changed)"))
     try:
         schedule.cancel_session(db.session, current_user, class_session, form.reason.data, utcnow())
     except (Invalid, Conflict) as refusal:
@@ -145,3 +155,70 @@ def cancel_session(class_id: int):
         return render_session(class_session, status=refusal.status)
     flash(_("Session cancelled. Every enrolled and waitlisted learner is e-mailed once."), "success")
     return redirect(url_for("admin.session_page", class_id=class_id))
+
+
+def total_text(payments: list[Payment]) -> str:
+    """What the payments add up to, per currency ("$170.00 USD")."""
+    totals: dict[str, int] = {}
+    for payment in payments:
+        totals[payment.currency] = totals.get(payment.currency, 0) + payment.amount_cents
+    return ", ".join(amount_text(cents, currency) for currency, cents in sorted(totals.items()))
+
+
+def cancellation_consequences(class_session: ClassSession, reason: str) -> list[str]:
+    """What schedule.cancel_session will do to this class: who is cancelled and told, which
+    payments are refunded or stopped, what goes back to employers' orders and the key bank."""
+    held = list(db.session.scalars(select(Enrollment).where(
+        Enrollment.session_id == class_session.id).order_by(Enrollment.id)))
+    seated = [e for e in held if e.status in SEAT_CLAIMING_STATUSES]
+    waiting = [e for e in held if e.status == "waitlisted"]
+    lines = [_("The class at %(place)s is cancelled, and each e-mail gives the reason: "
+               "“%(reason)s”.", place=class_session.location, reason=reason)]
+    if seated:
+        lines.append(ngettext(
+            "%(num)d learner holding a seat loses it and is e-mailed once: %(names)s.",
+            "%(num)d learners holding seats lose them and are e-mailed once: %(names)s.",
+            len(seated), names=", ".join(e.learner.full_name for e in seated)))
+    if waiting:
+        lines.append(ngettext(
+            "%(num)d learner on the waitlist is taken off it and e-mailed once: %(names)s.",
+            "%(num)d learners on the waitlist are taken off it and e-mailed once: %(names)s.",
+            len(waiting), names=", ".join(e.learner.full_name for e in waiting)))
+    if not (seated or waiting):
+        lines.append(_("Nobody holds a seat or a waitlist place, so no learner is e-mailed."))
+    lines += money_consequences([e.payment for e in held if e.payment is not None])
+    if seated and class_session.course.format == "blended":
+        lines.append(_("Keycodes handed out for this class and not used up go back to the bank."))
+    return lines
+
+
+def money_consequences(payments: list[Payment]) -> list[str]:
+    """What cancelling a class does to its payments (payments.refund_session): every paid one
+    refunded in full, every checkout stopped, every voucher's seat back to its order."""
+    paid = [p for p in payments if p.status == "paid" and p.refund_requested_at is None]
+    online = [p for p in paid if p.method == "stripe"]
+    by_staff = [p for p in paid if p.method != "stripe"]
+    in_checkout = sum(1 for p in payments if p.status == "pending")
+    vouchers = sum(1 for p in payments if p.status == "covered"
+                   and p.enrollment.status in SEAT_CLAIMING_STATUSES)
+    lines = []
+    if online:
+        lines.append(ngettext(
+            "%(num)d online payment, %(amount)s, is refunded in full to the card it was paid with.",
+            "%(num)d online payments, %(amount)s in all, are refunded in full to the cards they "
+            "were paid with.", len(online), amount=total_text(online)))
+    if by_staff:
+        lines.append(ngettext(
+            "%(num)d payment taken by staff, %(amount)s, is marked refunded at once: the center "
+            "pays it back the way it was paid.",
+            "%(num)d payments taken by staff, %(amount)s in all, are marked refunded at once: the "
+            "center pays them back the way they were paid.", len(by_staff),
+            amount=total_text(by_staff)))
+    if in_checkout:
+        lines.append(ngettext("%(num)d payment still in checkout is stopped.",
+                              "%(num)d payments still in checkout are stopped.", in_checkout))
+    if vouchers:
+        lines.append(ngettext("%(num)d seat paid with an employer's voucher goes back to its order.",
+                              "%(num)d seats paid with employers' vouchers go back to their orders.",
+                              vouchers))
+    return lines

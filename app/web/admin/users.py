@@ -16,12 +16,14 @@ from app.forms.admin import (
     RolesForm,
     UserSearchForm,
 )
+from app.models import InstructorAuthorisation, User
 from app.models.base import utcnow
 from app.services import accounts
 from app.services.errors import Conflict, Invalid, NotFound
 from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.admin.common import submitted
+from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.refusals import flash_outcome
 from app.web.sign_in import recent_password_required
 from app.web.templating import long_date
@@ -103,6 +105,8 @@ def toggle_active(user_id: int):
     user = accounts.get_user(db.session, user_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired; please try again."), "error")
+    elif user.active and not confirmed():
+        return confirm_deactivation(user)
     elif user.active:
         flash_outcome(lambda: accounts.deactivate_user(db.session, current_user, user, utcnow()),
                       _("%(email)s deactivated: no sign-in, API tokens revoked, records kept.",
@@ -112,6 +116,18 @@ def toggle_active(user_id: int):
         flash_outcome(lambda: accounts.reactivate_user(db.session, current_user, user, utcnow()),
                       _("%(email)s can sign in again.", email=user.email), USER_REFUSALS)
     return back_to(user_id)
+
+
+def confirm_deactivation(user: User):
+    """The step before closing an account (reactivating one needs none)."""
+    return ask_to_confirm(
+        _("Deactivate %(name)s's account?", name=user.full_name),
+        [_("%(name)s (%(email)s) can no longer sign in, and every browser session and API "
+           "token of theirs ends now.", name=user.full_name, email=user.email),
+         _("Their records are kept: certificates, enrollments and the audit trail stay."),
+         _("Reactivating the account later lets them sign in again, but the sessions and "
+           "tokens ended now stay ended.")],
+        _("Deactivate the account"), url_for("admin.user_page", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/instructor-number")
@@ -144,6 +160,22 @@ def set_authorisation(user_id: int):
 def remove_authorisation(authorisation_id: int):
     user_id = request.form.get("user_id", type=int)
     if ConfirmForm().validate_on_submit():
+        record = db.session.get(InstructorAuthorisation, authorisation_id)
+        if record is not None and not confirmed():
+            return confirm_removal(record)
         authorisations.remove_authorisation(db.session, current_user, authorisation_id)
         flash(_("Authorisation removed."), "success")
     return redirect(url_for("admin.user_page", user_id=user_id) if user_id else url_for("admin.users"))
+
+
+def confirm_removal(record: InstructorAuthorisation):
+    """The step before removing an authorisation: what its instructor may no longer teach."""
+    name = record.instructor.full_name
+    return ask_to_confirm(
+        _("Remove %(name)s's %(family)s authorisation?", name=name, family=record.family),
+        [_("%(name)s's authorisation to teach %(family)s courses, valid until %(date)s, is "
+           "deleted (the audit log keeps what it said).", name=name, family=record.family,
+           date=long_date(record.expires_on)),
+         _("No new %(family)s session can be given to %(name)s, and the ones they already teach "
+           "are flagged on the schedule.", name=name, family=record.family)],
+        _("Remove the authorisation"), url_for("admin.user_page", user_id=record.instructor_id))
