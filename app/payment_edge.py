@@ -61,7 +61,9 @@ def after_staff_settled(enrollment) -> None:
         payment_provider().expire_checkout(payment.checkout_session_id)
 
 
-def after_session_cancelled() -> None:
+def after_session_cancelled(class_session_id: int) -> None:
     """After the center cancelled a class: make the refunds it asked for now rather than at
-    the next sweep (which retries any the provider refuses)."""
+    the next sweep (which retries any the provider refuses), and stop its holds' Checkouts."""
     payments.run_refunds(db.session, payment_provider(), utcnow())
+    for checkout_id in payments.checkouts_given_up(db.session, class_session_id):
+        payment_provider().expire_checkout(checkout_id)

@@ -130,5 +130,5 @@ def cancel_session(class_id: int):
     class_session = scheduling.get_session(db.session, class_id)
     class_session = schedule_admin.cancel_session(db.session, current_api_user(), class_session,
                                                   reason, utcnow())
-    after_session_cancelled()
+    after_session_cancelled(class_session.id)
     return sessions_json([class_session])[0]

@@ -97,6 +97,8 @@ def test_a_manual_payment_cancelled_early_is_marked_refunded_for_staff(client, d
 def test_a_session_cancelled_by_the_center_refunds_every_paid_enrollment(
         client, db, api_token, stripe_on, enroll, deliver):
     class_session, first, _ = paid_online(stripe_on, enroll, deliver, timedelta(hours=3))
+    held = enroll(class_session)[0].get_json()["id"]
+    held_checkout = _db.session.get(Enrollment, held).payment.checkout_session_id
     answer = client.post(f"/api/v1/sessions/{class_session.id}/cancellation",
                          json={"reason": "Instructor ill"}, headers=api_token(factories.admin()))
     assert answer.status_code == 200
@@ -106,6 +108,8 @@ def test_a_session_cancelled_by_the_center_refunds_every_paid_enrollment(
     assert [c.params["payment_intent"] for c in stripe_on.calls_to("/v1/refunds")] == [
         f"pi_{first}"]
     assert payments.sweep(_db.session, fake_provider(stripe_on), utcnow()) == (0, 0)
+    assert _db.session.get(Enrollment, held).payment.status == "expired"
+    assert stripe_on.checkouts[held_checkout]["status"] == "expired"  # no one can pay it now
 
 
 def fake_provider(stripe_on):
@@ -145,3 +149,23 @@ def test_the_receipt_is_there_once_paid_for_its_learner_and_admins(
                       headers=api_token(factories.admin())).status_code == 200
     assert client.get(f"/api/v1/enrollments/{enrollment_id}/receipt.pdf",
                       headers=api_token(factories.learner())).status_code == 404
+
+
+def test_the_centers_cancellation_refunds_a_late_cancelled_payer_too_and_says_so_first(
+        client, db, api_token, stripe_on, enroll, deliver, login):
+    """The class they paid for will not happen: a learner who cancelled after the cutoff (and
+    kept no refund) gets the money back when the center cancels; the confirmation says so, and
+    the staff page makes the refund at once."""
+    class_session, late_id, learner = paid_online(stripe_on, enroll, deliver,
+                                                  timedelta(hours=20))
+    client.delete(f"/api/v1/enrollments/{late_id}", headers=api_token(learner))
+    assert stripe_on.calls_to("/v1/refunds") == []
+    admin = login(factories.admin())
+    url = f"/admin/sessions/{class_session.id}/cancel"
+    page = admin.post(url, data={"reason": "Storm"}).get_data(as_text=True)
+    assert "1 online payment, $85.00 USD, is refunded in full" in page
+    admin.post(url, data={"reason": "Storm", "confirmed": "1"})
+    _db.session.expire_all()
+    assert _db.session.get(Enrollment, late_id).payment.status == "refunded"
+    assert [c.params["payment_intent"] for c in stripe_on.calls_to("/v1/refunds")] == [
+        f"pi_{late_id}"]

@@ -104,16 +104,35 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int, now: da
     return enrollment
 
 
+def refunded_when_cancelled(enrollment: Enrollment) -> bool:
+    """Whether the center cancelling the class refunds this place's payment: every payment
+    still kept, a late cancellation's too (the class it paid for will not happen)."""
+    payment = enrollment.payment
+    return payment is not None and payment.status == "paid" and payment.refund_requested_at is None
+
+
 def refund_session(session: Session, class_session: ClassSession, now: datetime) -> None:
     """The center cancelled the class: every paid enrollment is refunded in full, every hold's
     payment expires, promo uses come back (inside the cancelling transaction, before its
     enrollments are cancelled)."""
-    places = session.execute(select(Payment, Enrollment.status).join(Payment.enrollment).where(
+    places = session.scalars(select(Enrollment).where(
         Enrollment.session_id == class_session.id,
-        Enrollment.status.in_(("enrolled", holds.HELD, "waitlisted"))))
-    for payment, status in places.all():
-        _settle_given_up(session, None, payment, now, refund=True,
-                         had_seat=status != "waitlisted")
+        Enrollment.status.in_(("enrolled", holds.HELD, "waitlisted", "cancelled"))))
+    for enrollment in places.all():
+        if enrollment.payment is None or (enrollment.status == "cancelled"
+                                          and not refunded_when_cancelled(enrollment)):
+            continue
+        _settle_given_up(session, None, enrollment.payment, now, refund=True,
+                         had_seat=enrollment.status != "waitlisted")
+
+
+@one_transaction
+def checkouts_given_up(session: Session, class_session_id: int) -> list[str]:
+    """The Checkouts of a cancelled class's holds, to be stopped at Stripe after the commit."""
+    return list(session.scalars(select(Payment.checkout_session_id).join(Payment.enrollment)
+                                .where(Enrollment.session_id == class_session_id,
+                                       Payment.status == "expired",
+                                       Payment.checkout_session_id.is_not(None))))
 
 
 @one_transaction

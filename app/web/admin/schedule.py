@@ -7,15 +7,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.access import roles_required
 from app.center import center_today, center_zone, to_local, to_utc
 from app.extensions import db
 from app.forms.admin import CancelSessionForm, SessionChangeForm, SessionForm, TransferForm
-from app.models import ClassSession, Course, Enrollment, Payment, User
+from app.models import ClassSession, Course, Payment, User
 from app.models.base import utcnow
-from app.models.vocab import SEAT_CLAIMING_STATUSES
+from app.payment_edge import after_session_cancelled
 from app.services import accounts, catalog, enrollment, schedule
 from app.services.clock import day_start_utc
 from app.services.errors import Conflict, Invalid, NotFound
@@ -153,6 +152,7 @@ def cancel_session(class_id: int):
     except (Invalid, Conflict) as refusal:
         flash_refusal(refusal)
         return render_session(class_session, status=refusal.status)
+    after_session_cancelled(class_id)
     flash(_("Session cancelled. Every enrolled and waitlisted learner is e-mailed once."), "success")
     return redirect(url_for("admin.session_page", class_id=class_id))
 
@@ -168,39 +168,31 @@ def total_text(payments: list[Payment]) -> str:
 def cancellation_consequences(class_session: ClassSession, reason: str) -> list[str]:
     """What schedule.cancel_session will do to this class: who is cancelled and told, which
     payments are refunded or stopped, what goes back to employers' orders and the key bank."""
-    held = list(db.session.scalars(select(Enrollment).where(
-        Enrollment.session_id == class_session.id).order_by(Enrollment.id)))
-    seated = [e for e in held if e.status in SEAT_CLAIMING_STATUSES]
-    waiting = [e for e in held if e.status == "waitlisted"]
+    preview = schedule.cancellation_preview(db.session, class_session)
     lines = [_("The class at %(place)s is cancelled, and each e-mail gives the reason: "
                "“%(reason)s”.", place=class_session.location, reason=reason)]
-    if seated:
+    if preview.seated:
         lines.append(ngettext(
             "%(num)d learner holding a seat loses it and is e-mailed once: %(names)s.",
             "%(num)d learners holding seats lose them and are e-mailed once: %(names)s.",
-            len(seated), names=", ".join(e.learner.full_name for e in seated)))
-    if waiting:
+            len(preview.seated), names=", ".join(preview.seated)))
+    if preview.waiting:
         lines.append(ngettext(
             "%(num)d learner on the waitlist is taken off it and e-mailed once: %(names)s.",
             "%(num)d learners on the waitlist are taken off it and e-mailed once: %(names)s.",
-            len(waiting), names=", ".join(e.learner.full_name for e in waiting)))
-    if not (seated or waiting):
+            len(preview.waiting), names=", ".join(preview.waiting)))
+    if not (preview.seated or preview.waiting):
         lines.append(_("Nobody holds a seat or a waitlist place, so no learner is e-mailed."))
-    lines += money_consequences([e.payment for e in held if e.payment is not None])
-    if seated and class_session.course.format == "blended":
+    lines += money_consequences(preview)
+    if preview.keycodes_back:
         lines.append(_("Keycodes handed out for this class and not used up go back to the bank."))
     return lines
 
 
-def money_consequences(payments: list[Payment]) -> list[str]:
+def money_consequences(preview: schedule.CancellationPreview) -> list[str]:
     """What cancelling a class does to its payments (payments.refund_session): every paid one
     refunded in full, every checkout stopped, every voucher's seat back to its order."""
-    paid = [p for p in payments if p.status == "paid" and p.refund_requested_at is None]
-    online = [p for p in paid if p.method == "stripe"]
-    by_staff = [p for p in paid if p.method != "stripe"]
-    in_checkout = sum(1 for p in payments if p.status == "pending")
-    vouchers = sum(1 for p in payments if p.status == "covered"
-                   and p.enrollment.status in SEAT_CLAIMING_STATUSES)
+    online, by_staff = preview.refunded_online, preview.refunded_by_staff
     lines = []
     if online:
         lines.append(ngettext(
@@ -214,11 +206,12 @@ def money_consequences(payments: list[Payment]) -> list[str]:
             "%(num)d payments taken by staff, %(amount)s in all, are marked refunded at once: the "
             "center pays them back the way they were paid.", len(by_staff),
             amount=total_text(by_staff)))
-    if in_checkout:
+    if preview.checkouts_stopped:
         lines.append(ngettext("%(num)d payment still in checkout is stopped.",
-                              "%(num)d payments still in checkout are stopped.", in_checkout))
-    if vouchers:
+                              "%(num)d payments still in checkout are stopped.",
+                              preview.checkouts_stopped))
+    if preview.vouchers_back:
         lines.append(ngettext("%(num)d seat paid with an employer's voucher goes back to its order.",
                               "%(num)d seats paid with employers' vouchers go back to their orders.",
-                              vouchers))
+                              preview.vouchers_back))
     return lines
