@@ -175,7 +175,7 @@ def test_deactivating_a_user_asks_first_and_reactivating_does_not(db, login):
 
 
 def test_removing_an_authorisation_names_the_instructor_and_family_first(db, login):
-    factories.CourseFactory(family="bls")
+    factories.CourseFactory(family="bls", title="BLS Provider")
     instructor = factories.instructor(full_name="Ivy Teach")
     until = factories.center_today() + timedelta(days=200)
     authorisations.set_authorisation(db.session, factories.admin(), instructor, "bls", until)
@@ -183,9 +183,9 @@ def test_removing_an_authorisation_names_the_instructor_and_family_first(db, log
     client = login(factories.admin())
     url = f"/admin/authorisations/{record.id}/remove"
     form = {"user_id": instructor.id}
-    page = asks(client.post(url, data=form), "Remove Ivy Teach's bls authorisation?",
-                f"Ivy Teach's authorisation to teach bls courses, valid until {long_date(until)}, "
-                "is deleted", "No new bls session can be given to Ivy Teach")
+    page = asks(client.post(url, data=form), "Remove Ivy Teach's BLS Provider authorisation?",
+                f"Ivy Teach's authorisation to teach BLS Provider courses, valid until "
+                f"{long_date(until)}, is deleted", "No new BLS Provider session can be given to Ivy Teach")
     assert f'name="user_id" value="{instructor.id}"' in page
     assert db.session.get(InstructorAuthorisation, record.id) is not None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from app.database import one_transaction
@@ -25,8 +25,6 @@ class AssignmentCheck:
     message: str
 
 
-
-
 def authorisation_for(session: Session, instructor: User, family: str) -> InstructorAuthorisation | None:
     return session.scalar(select(InstructorAuthorisation).where(
         InstructorAuthorisation.instructor_id == instructor.id,
@@ -42,7 +40,7 @@ def check_assignment(session: Session, instructor: User, family: str, day: date,
     """Whether the instructor's authorisation for the family covers the day; the message names
     the course in plain words when its title is given."""
     record = authorisation_for(session, instructor, family)
-    teaching = course_title or f"{family.replace('_', ' ')} courses"
+    teaching = course_title or family_name(session, family)
     if record is None:
         return AssignmentCheck("no_record", f"{instructor.full_name} is not authorised to teach "
                                             f"{teaching}: no authorisation is on record.")
@@ -136,7 +134,7 @@ def queue_lapse_reminders(session: Session, today: date) -> int:
     horizon = today + timedelta(days=REMINDER_DAYS_BEFORE_LAPSE)
     due = session.scalars(select(InstructorAuthorisation).where(
         InstructorAuthorisation.expires_on >= today, InstructorAuthorisation.expires_on <= horizon))
-    queued = 0
+    names, queued = family_names(session), 0
     for record in due:
         instructor = record.instructor
         if not instructor.active:
@@ -145,7 +143,7 @@ def queue_lapse_reminders(session: Session, today: date) -> int:
             session, kind="authorisation_reminder", recipient=instructor,
             event_key=f"authorisation_reminder:{record.id}:{record.expires_on.isoformat()}",
             context={"instructor_name": instructor.full_name, "family": record.family,
-                     "family_name": family_name(session, record.family),
+                     "family_name": names[record.family],
                      "expires_on": record.expires_on.isoformat(),
                      "days_left": (record.expires_on - today).days},
             subject=("user", instructor.id))
@@ -153,15 +151,28 @@ def queue_lapse_reminders(session: Session, today: date) -> int:
     return queued
 
 
+class FamilyNames(dict):
+    """{family: name}; a family no course names reads as its code with spaces for underscores."""
+
+    def __missing__(self, family: str) -> str:
+        return family.replace("_", " ")
+
+
+def family_names(session: Session, *only: str) -> FamilyNames:
+    """Every course family in the catalog (or only the ones given) in people's words, in one
+    query: the title of its first initial course (neither a renewal nor an instructor course),
+    else its code with spaces for underscores."""
+    initial = and_(Course.renewal.is_(False), Course.instructor_course.is_(False))
+    query = select(Course.family, Course.title, initial).order_by(
+        Course.family, initial.desc(), Course.active.desc(), Course.id)
+    if only:
+        query = query.where(Course.family.in_(only))
+    names = FamilyNames()
+    for family, title, is_initial in session.execute(query):
+        names.setdefault(family, title if is_initial else names[family])
+    return names
+
+
 def family_name(session: Session, family: str) -> str:
-    """A course family in people's words: the title of its first initial course (neither a
-    renewal nor an instructor course), else its code with spaces for underscores."""
-    title = session.scalar(select(Course.title).where(
-        Course.family == family, Course.renewal.is_(False), Course.instructor_course.is_(False))
-        .order_by(Course.active.desc(), Course.id).limit(1))
-    return title or family.replace("_", " ")
-
-
-def course_families(session: Session) -> list[str]:
-    """Every course family in the catalog, for the authorisation form."""
-    return list(session.scalars(select(Course.family).distinct().order_by(Course.family)))
+    """A course family in people's words (see family_names)."""
+    return family_names(session, family)[family]

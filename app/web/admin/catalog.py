@@ -10,6 +10,7 @@ from app.forms.admin import ConfirmForm, CourseForm
 from app.models import Course
 from app.services import catalog
 from app.services.errors import Conflict, NotFound
+from app.services.schedule import authorisations
 from app.web.admin import bp
 from app.web.confirmation import ask_to_confirm, confirmed
 from app.web.language import localized
@@ -26,6 +27,7 @@ def get_course(course_id: int) -> Course:
 @roles_required("admin")
 def courses():
     return render_template("admin/courses.html", courses=catalog.list_courses(db.session, False),
+                           family_names=authorisations.family_names(db.session),
                            toggle_form=ConfirmForm())
 
 

@@ -34,6 +34,7 @@ from app.request_size import larger_body
 from app.services import orders, payments
 from app.services.errors import NotFound
 from app.services.records import exporting, importing, osha, reports
+from app.services.schedule import authorisations
 
 bp = Blueprint("records", __name__, url_prefix="/admin/records")
 
@@ -163,6 +164,7 @@ def reports_page():
                                 center_today())
     return render_template("records/reports.html", form=form, reports=found, first=first,
                            last=last, monthly=reports.monthly_totals(found[0]),
+                           family_names=authorisations.family_names(db.session),
                            revenue=payments.revenue_by_course_month(db.session, center_zone(),
                                                                     first, last),
                            org_revenue=orders.revenue_by_organisation(db.session, center_zone(),

@@ -43,9 +43,10 @@ def organisation_name(user, default: str) -> str:
     return user.organisation.name if user.organisation else default
 
 
-def authorisation_form() -> AuthorisationForm:
+def authorisation_form(names: dict[str, str]) -> AuthorisationForm:
+    """The form to authorise an instructor, its families by name (the code is the value)."""
     form = AuthorisationForm()
-    form.family.choices = authorisations.course_families(db.session)
+    form.family.choices = sorted(names.items(), key=lambda family_and_name: family_and_name[1])
     return form
 
 
@@ -53,13 +54,15 @@ def authorisation_form() -> AuthorisationForm:
 @roles_required("admin")
 def user_page(user_id: int):
     user = accounts.get_user(db.session, user_id)
+    names = authorisations.family_names(db.session)
     return render_template(
-        "admin/user.html", user=user, today=center_today(),
+        "admin/user.html", user=user, today=center_today(), family_names=names,
         roles_form=RolesForm(data={"roles": sorted(user.roles)}),
         organisation_form=OrganisationForm(data={"name": organisation_name(user, "")}),
         organisations=accounts.organisations(db.session), confirm_form=ConfirmForm(),
         number_form=InstructorNumberForm(data={"number": user.instructor_number or ""}),
-        authorisations=authorisations.list_for(db.session, user), authorisation_form=authorisation_form())
+        authorisations=authorisations.list_for(db.session, user),
+        authorisation_form=authorisation_form(names))
 
 
 def back_to(user_id: int):
@@ -145,12 +148,14 @@ def set_instructor_number(user_id: int):
 @roles_required("admin")
 def set_authorisation(user_id: int):
     user = accounts.get_user(db.session, user_id)
-    form = authorisation_form()
+    names = authorisations.family_names(db.session)
+    form = authorisation_form(names)
     if submitted(form):
         family, until = form.family.data, form.expires_on.data
         flash_outcome(lambda: authorisations.set_authorisation(db.session, current_user, user,
                                                                family, until),
-                      _("Authorised for %(family)s until %(date)s.", family=family, date=long_date(until)),
+                      _("Authorised for %(family)s until %(date)s.", family=names[family],
+                        date=long_date(until)),
                       USER_REFUSALS)
     return back_to(user_id)
 
@@ -170,12 +175,12 @@ def remove_authorisation(authorisation_id: int):
 
 def confirm_removal(record: InstructorAuthorisation):
     """The step before removing an authorisation: what its instructor may no longer teach."""
-    name = record.instructor.full_name
+    name, family = record.instructor.full_name, authorisations.family_name(db.session, record.family)
     return ask_to_confirm(
-        _("Remove %(name)s's %(family)s authorisation?", name=name, family=record.family),
+        _("Remove %(name)s's %(family)s authorisation?", name=name, family=family),
         [_("%(name)s's authorisation to teach %(family)s courses, valid until %(date)s, is "
-           "deleted (the audit log keeps what it said).", name=name, family=record.family,
+           "deleted (the audit log keeps what it said).", name=name, family=family,
            date=long_date(record.expires_on)),
          _("No new %(family)s session can be given to %(name)s, and the ones they already teach "
-           "are flagged on the schedule.", name=name, family=record.family)],
+           "are flagged on the schedule.", name=name, family=family)],
         _("Remove the authorisation"), url_for("admin.user_page", user_id=record.instructor_id))
