@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Notification
@@ -44,3 +45,11 @@ def test_a_family_without_a_course_is_named_without_underscores(db, app):
     subject, text, html = reminder_of(db, app, today, today + timedelta(days=10))
     for part in (subject, text, html):
         assert "pediatric first aid cpr" in part and FAMILY not in part
+
+
+@pytest.mark.parametrize(("days", "words"), [(1, "(1 day from now)"), (2, "(2 days from now)")])
+def test_the_days_left_read_in_the_singular_for_one_day(db, app, days, words):
+    today = date(2026, 10, 8)
+    _subject, text, html = reminder_of(db, app, today, today + timedelta(days=days))
+    for part in (text, html):
+        assert words in part and ("1 days" not in part)
