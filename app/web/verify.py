@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from app.center import center_today
+from app.center import center_today, center_zone
 from app.credential_issuer import credential_issuer, status_list_cache
 from app.extensions import db
 from app.forms.credentials import CredentialForm
@@ -15,7 +15,10 @@ from app.forms.verify import CodeForm, RequirementForm
 from app.models.base import utcnow
 from app.security import public_lookup_limit
 from app.services import credentials, verification
+from app.services.clock import local_date
 from app.services.errors import MistypedCode, NotFound
+from app.services.language.text import N_
+from app.web.language import localized
 
 bp = Blueprint("verify", __name__)
 
@@ -92,4 +95,13 @@ def check_credential():
     result = credentials.verify_credential(db.session, form.document, credential_issuer(),
                                            status_list_cache(), now)
     return render_template("verify/credential.html", form=form, result=result,
-                           credential=form.document, checked_at=now)
+                           credential=form.document, checked_at=now, check_text=check_text)
+
+
+def check_text(check: credentials.Check) -> str:
+    """A check's message in the page's language, its date-times as the center's long date (the
+    API's checks quote them as the credential writes them)."""
+    if not check.moments:
+        return localized(check.message)
+    days = {name: local_date(moment, center_zone()) for name, moment in check.moments.items()}
+    return localized(N_(check.message.msgid, **{**check.message.values, **days}))

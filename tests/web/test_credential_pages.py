@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+from datetime import date
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -93,6 +95,29 @@ def test_nothing_or_something_that_is_no_credential_is_refused_with_a_message(cl
         answer = client.post("/verify/credential", data=data)
         assert answer.status_code == 422 and message in answer.get_data(as_text=True)
 
+
+
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def test_the_validity_period_reads_as_long_dates_on_the_page_only(client, db):
+    certificate = factories.CertificateFactory(issued_on=date(2026, 1, 5),
+                                               expires_on=date(2028, 1, 31))
+    text = credential_of(client, certificate).decode()
+    page = client.post("/verify/credential", data={"credential": text}).get_data(as_text=True)
+    assert "Valid from Monday, January 5, 2026 until Monday, January 31, 2028." in page
+    assert not ISO_MOMENT.search(visible_text(page))
+    api = client.post("/api/v1/credentials/verify", json={"credential": json.loads(text)})
+    assert ISO_MOMENT.search(api.get_json()["checks"][-1]["message"])
+
+
+def test_an_expired_credential_says_its_last_day_as_a_long_date(client, db):
+    certificate = factories.CertificateFactory(issued_on=date(2022, 3, 1),
+                                               expires_on=date(2024, 3, 31))
+    page = client.post("/verify/credential", data={
+        "credential": credential_of(client, certificate).decode()}).get_data(as_text=True)
+    assert "Expired credential" in page and "Expired: valid until Sunday, March 31, 2024." in page
+    assert not ISO_MOMENT.search(visible_text(page))
 
 def _linkedin_fields(href: str) -> dict:
     parts = urlsplit(unescape(href))

@@ -12,9 +12,9 @@ from app.services.credentials.status_list import (
     StatusListCache,
     revocation_list,
 )
-from app.services.credentials.verifying import Verification, verify_credential
+from app.services.credentials.verifying import Check, Verification, verify_credential
 
-__all__ = ["MAX_AGE_SECONDS", "InvalidKey", "Issuer", "KeyRing", "PublishedList",
+__all__ = ["MAX_AGE_SECONDS", "Check", "InvalidKey", "Issuer", "KeyRing", "PublishedList",
            "StatusListCache", "credential_for", "issuer_profile", "key_ring", "linkedin_url",
            "load_or_create_key_file", "mail_links", "revocation_list", "verify_credential",
            "Verification"]

@@ -22,6 +22,9 @@ class Check:
     check: str
     passed: bool
     message: str
+    # The message's date-times, parsed, by their names in it: a page shows them as dates (the
+    # API keeps the credential's own text).
+    moments: dict[str, datetime] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {"check": self.check, "passed": self.passed, "message": self.message}
@@ -40,8 +43,9 @@ class Verification:
     def verified(self) -> bool:
         return self.status == "valid"
 
-    def add(self, check: str, passed: bool, message: str, failing_status: str) -> bool:
-        self.checks.append(Check(check, passed, message))
+    def add(self, check: str, passed: bool, message: str, failing_status: str,
+            moments: dict[str, datetime] | None = None) -> bool:
+        self.checks.append(Check(check, passed, message, moments or {}))
         if not passed and self.status == "valid":
             self.status = failing_status
         return passed
@@ -141,12 +145,16 @@ def _check_dates(credential: dict, now: datetime, result: Verification) -> None:
                    "expired")
     elif now < valid_from:
         result.add("validity", False, N_("Not valid before %(moment)s.",
-                                                  moment=credential["validFrom"]), "expired")
+                                         moment=credential["validFrom"]), "expired",
+                   {"moment": valid_from})
     elif valid_until is not None and now.replace(microsecond=0) > valid_until:
         result.add("validity", False, N_("Expired: valid until %(moment)s.",
-                                             moment=credential["validUntil"]), "expired")
+                                         moment=credential["validUntil"]), "expired",
+                   {"moment": valid_until})
+    elif valid_until is not None:
+        result.add("validity", True, N_("Valid from %(start)s until %(end)s.",
+                                        start=credential["validFrom"], end=credential["validUntil"]),
+                   "expired", {"start": valid_from, "end": valid_until})
     else:
-        message = (N_("Valid from %(start)s until %(end)s.", start=credential["validFrom"],
-                      end=credential["validUntil"]) if valid_until else
-                   N_("Valid from %(start)s.", start=credential["validFrom"]))
-        result.add("validity", True, message, "expired")
+        result.add("validity", True, N_("Valid from %(start)s.", start=credential["validFrom"]),
+                   "expired", {"start": valid_from})
