@@ -15,13 +15,15 @@ def confirmed() -> bool:
 
 
 def ask_to_confirm(title: str, consequences: list[str], confirm_label: str, back: str,
-                   back_label: str | None = None):
-    """The confirmation page for the form just posted: its fields kept, posted to the same URL."""
+                   back_label: str | None = None, undo: str | None = None):
+    """The confirmation page for the form just posted: its fields kept, posted to the same URL.
+    `undo` says how the step can be reversed, for the few that can (else: it cannot)."""
     hidden = [(key, value) for key, value in request.form.items(multi=True)
               if key not in ("csrf_token", "confirmed")] + [("confirmed", "1")]
     return render_template("confirm.html", title=title, consequences=consequences, hidden=hidden,
                            action=request.path, confirm_label=confirm_label, back=back,
-                           back_label=back_label or _("Go back (nothing is changed)"))
+                           back_label=back_label or _("Go back (nothing is changed)"),
+                           undo=undo)
 
 
 def amount_text(cents: int, currency: str) -> str:

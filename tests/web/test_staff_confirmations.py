@@ -30,11 +30,14 @@ from tests.support.blended import blended_class, blended_course, load
 CONFIRMED = {"confirmed": "1"}
 
 
-def asks(response, *facts: str) -> str:
-    """The confirmation page's text, after checking it is one and states every fact."""
+def asks(response, *facts: str, undo: str = "This cannot be undone.") -> str:
+    """The confirmation page's text, after checking it is one, says whether (and how) the step
+    can be undone, and states every fact."""
     page = unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert "This cannot be undone." in page and 'name="confirmed" value="1"' in page
+    assert undo in page and 'name="confirmed" value="1"' in page
+    if undo != "This cannot be undone.":
+        assert "This cannot be undone." not in page
     for fact in facts:
         assert fact in page, fact
     return page
@@ -162,7 +165,8 @@ def test_deactivating_a_user_asks_first_and_reactivating_does_not(db, login):
     url = f"/admin/users/{user.id}/active"
     asks(client.post(url), "Deactivate Dee Active's account?",
          "Dee Active (dee@example.test) can no longer sign in",
-         "every browser session and API token of theirs ends now")
+         "every browser session and API token of theirs ends now",
+         undo="Reactivating the account later lets them sign in again")
     db.session.expire_all()
     assert db.session.get(User, user.id).active is True
 
@@ -201,7 +205,8 @@ def test_deactivating_a_course_asks_first_and_offering_it_again_does_not(db, log
     asks(client.post(url), "Deactivate FA-9?",
          "Adult First Aid (FA-9) leaves the catalog",
          "no new session of it can be scheduled",
-         "Sessions of it already scheduled stay on the schedule")
+         "Sessions of it already scheduled stay on the schedule",
+         undo="You can reactivate the course later from this list.")
     db.session.expire_all()
     assert db.session.get(Course, course.id).active is True
 

@@ -92,4 +92,5 @@ def confirm_deactivation(course: Course):
            "of it can be scheduled.", title=course.title, code=course.code),
          _("Sessions of it already scheduled stay on the schedule and open to enrollment; "
            "certificates already issued are unchanged.")],
-        _("Deactivate %(code)s", code=course.code), url_for("admin.courses"))
+        _("Deactivate %(code)s", code=course.code), url_for("admin.courses"),
+        undo=_("You can reactivate the course later from this list."))

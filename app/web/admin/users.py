@@ -127,10 +127,10 @@ def confirm_deactivation(user: User):
         _("Deactivate %(name)s's account?", name=user.full_name),
         [_("%(name)s (%(email)s) can no longer sign in, and every browser session and API "
            "token of theirs ends now.", name=user.full_name, email=user.email),
-         _("Their records are kept: certificates, enrollments and the audit trail stay."),
-         _("Reactivating the account later lets them sign in again, but the sessions and "
-           "tokens ended now stay ended.")],
-        _("Deactivate the account"), url_for("admin.user_page", user_id=user.id))
+         _("Their records are kept: certificates, enrollments and the audit trail stay.")],
+        _("Deactivate the account"), url_for("admin.user_page", user_id=user.id),
+        undo=_("Reactivating the account later lets them sign in again, but the sessions and "
+               "tokens ended now stay ended."))
 
 
 @bp.post("/users/<int:user_id>/instructor-number")
