@@ -106,3 +106,17 @@ def test_checkouts_ask_for_cards_only(client, db, stripe_on, enroll):
     held_seat(enroll)
     made = stripe_on.calls_to("/v1/checkout/sessions")[0]
     assert made.params["payment_method_types"] == {"0": "card"}
+
+
+def test_staff_see_the_stray_charges_and_their_refunds_on_the_payments_page(
+        client, db, stripe_on, enroll, deliver, login):
+    _, enrollment_id, learner = held_seat(enroll)
+    first = stripe_on.paid(checkout_of(enrollment_id), intent="pi_first")
+    deliver(fake_stripe.event("checkout.session.completed", first))
+    deliver(fake_stripe.event("checkout.session.completed",
+                              dict(first, id="cs_test_other", payment_intent="pi_second")))
+    login(factories.admin())
+    page = client.get("/admin/payments").get_data(as_text=True)
+    assert "Charges refunded because nothing was owed" in page
+    assert "pi_second" in page and learner.email in page and "the seat was already settled" in page
+    assert "re_test_" in page

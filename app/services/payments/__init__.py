@@ -21,14 +21,15 @@ from app.services.payments.refunds import (
     run_refunds,
 )
 from app.services.payments.settings import PaymentSettings, settings_from
+from app.services.payments.stray import recent_stray_charges
 from app.services.payments.sweep import release_lapsed_holds, sweep
 from app.services.payments.webhooks import apply_event
 
 __all__ = [
     "InvalidPromoCode", "PaymentFilter", "PaymentSettings", "Provider", "apply_event",
     "cancel_enrollment", "checkouts_given_up", "create_promo_code", "enroll", "list_payments",
-    "list_promo_codes",
-    "my_enrollment", "open_checkout", "payments_csv", "provider_from", "receipt_attachments",
-    "receipt_pdf", "record_payment", "refund_by_staff", "refund_session", "release_lapsed_holds",
-    "revenue_by_course_month", "run_refunds", "settings_from", "sweep",
+    "list_promo_codes", "my_enrollment", "open_checkout", "payments_csv", "provider_from",
+    "receipt_attachments", "receipt_pdf", "recent_stray_charges", "record_payment",
+    "refund_by_staff", "refund_session", "release_lapsed_holds", "revenue_by_course_month",
+    "run_refunds", "settings_from", "sweep",
 ]

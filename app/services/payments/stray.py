@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.database import one_transaction
 from app.models import Enrollment, StrayCharge
@@ -77,3 +77,11 @@ def _record_refund(session: Session, charge_id: int, reference: str, now: dateti
             "reason": charge.reason, "learner_name": enrollment.learner.full_name},
         subject=("enrollment", enrollment.id))
     return 1
+
+
+def recent_stray_charges(session: Session, limit: int = 50) -> list[StrayCharge]:
+    """The newest stray charges, with their enrollment's learner, session and course, for the
+    staff payments page."""
+    return list(session.scalars(
+        select(StrayCharge).options(joinedload(StrayCharge.enrollment))
+        .order_by(StrayCharge.id.desc()).limit(limit)))

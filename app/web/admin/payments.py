@@ -53,6 +53,7 @@ def payments_list():
     if request.args.get("format") == "csv":
         return download(payments.payments_csv(found), "payments.csv", "text/csv")
     return render_template("admin/payments.html", payments=found, args=request.args,
+                           stray_charges=payments.recent_stray_charges(db.session),
                            statuses=PAYMENT_STATUSES, methods=PAYMENT_METHODS,
                            record_form=RecordPaymentForm(), button=ButtonForm())
 
