@@ -188,10 +188,10 @@ def test_the_credential_verify_page(client, db):
     certificate = factories.CertificateFactory()
     credential = client.get(f"/api/v1/certificates/{certificate.code}/credential").data
     text = spanish(client.post("/verify/credential", data={"credential": credential.decode()}),
-                   "VIGENTE", "Auténtica, no revocada", "Comprobaciones",
+                   "Credencial vigente", "Auténtica, no revocada", "Comprobaciones",
                    "Emisor: comprobación superada.", "La firma coincide con la clave del emisor.",
                    "No revocada", "Vigente desde el",
-                   absent=("VALID", "Genuine", "Checks", "passed", "The signature matches",
+                   absent=("Valid credential", "Genuine", "Checks", "passed", "The signature matches",
                            "Not revoked", "Valid from"))
     assert "Issued by" not in text
     refused = client.post("/verify/credential", data={"credential": "{not json"})

@@ -225,6 +225,8 @@ def test_the_receipt_attached_to_a_spanish_confirmation_is_in_spanish(app, seat)
     ("enrollment_cancelled", {}, "Se canceló su lugar en"),
     ("payment_refunded", {"amount_cents": 6500, "currency": "usd", "payment_status": "refunded"},
      "Le reembolsamos su pago de"),
+    ("stray_charge_refunded", {"amount_cents": 6500, "currency": "usd",
+                               "reason": "already_settled"}, "que usted no debía"),
     ("enrollment_transferred", {"status": "waitlisted", "waitlist_position": 2,
                                 "from_course_title": "BLS Provider", "from_when": "-",
                                 "from_location": "Sala A", "from_starts_at": STARTS.isoformat(),
