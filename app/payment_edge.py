@@ -62,8 +62,11 @@ def after_staff_settled(enrollment) -> None:
 
 
 def after_session_cancelled(class_session_id: int) -> None:
-    """After the center cancelled a class: make the refunds it asked for now rather than at
-    the next sweep (which retries any the provider refuses), and stop its holds' Checkouts."""
-    payments.run_refunds(db.session, payment_provider(), utcnow())
-    for checkout_id in payments.checkouts_given_up(db.session, class_session_id):
+    """After the center cancelled a class: stop its holds' Checkouts first (so no one pays for
+    a class that will not happen), then make its refunds now rather than at the next sweep
+    (which retries any the provider refuses)."""
+    checkouts, owed = payments.left_by_cancelled_class(db.session, class_session_id)
+    for checkout_id in checkouts:
         payment_provider().expire_checkout(checkout_id)
+    if owed:
+        payments.run_refunds(db.session, payment_provider(), utcnow(), owed)

@@ -86,8 +86,6 @@ class Payment(db.Model):
     refund_requested_at: Mapped[datetime | None]
     refunded_at: Mapped[datetime | None]
     refund_reference: Mapped[str | None] = mapped_column(String(255))
-
-    enrollment: Mapped[Enrollment] = relationship()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -32,3 +32,13 @@ def kept(session: Session, enrollment: Enrollment) -> bool:
                     .execution_options(synchronize_session=False))
     session.expire(order, ["seats_used"])
     return order.session_id == enrollment.session_id
+
+
+def carry_over(session: Session, old: Enrollment, new: Enrollment) -> None:
+    """A transferred learner's payment, and the order voucher it used, move with them to the
+    new enrollment: what they paid (or their employer did) pays for the new seat, is refunded
+    by its cancellation, and nothing stays behind on the old one."""
+    if old.payment is not None:
+        old.payment.enrollment = new
+    session.execute(update(OrderRedemption).where(OrderRedemption.enrollment_id == old.id)
+                    .values(enrollment_id=new.id).execution_options(synchronize_session=False))

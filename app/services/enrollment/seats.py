@@ -82,7 +82,7 @@ def _forget_seat_count(session: Session, class_session_id: int) -> None:
         session.expire(loaded, ["seats_taken"])
 
 
-def _locked_class_session(session: Session, class_id: int) -> ClassSession | None:
+def locked_class_session(session: Session, class_id: int) -> ClassSession | None:
     """The session row, fresh and locked (FOR UPDATE on PostgreSQL) for this transaction."""
     return session.scalar(
         select(ClassSession).where(ClassSession.id == class_id)
@@ -97,7 +97,7 @@ def enroll(session: Session, learner: User, class_id: int, now: datetime,
     them when the class is full."""
     require_id(class_id, N_("No class session has this id."))
     take_write_lock(session)
-    class_session = covered.public_only(_locked_class_session(session, class_id))
+    class_session = covered.public_only(locked_class_session(session, class_id))
     if class_session is None:
         raise NotFound(N_("No class session has this id."))
     if class_session.status == "cancelled":
@@ -161,7 +161,7 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int,
     is_admin = actor.has_role("admin")
     if enrollment is None or (not is_admin and enrollment.learner_id != actor.id):
         raise NotFound(N_("No enrollment of yours has this id."))
-    class_session = _locked_class_session(session, enrollment.session_id)
+    class_session = locked_class_session(session, enrollment.session_id)
     enrollment = session.scalar(
         select(Enrollment).where(Enrollment.id == enrollment_id)
         .with_for_update(of=Enrollment).execution_options(populate_existing=True))

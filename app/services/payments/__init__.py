@@ -15,7 +15,7 @@ from app.services.payments.providers import Provider, provider_from
 from app.services.payments.receipts import receipt_attachments, receipt_pdf
 from app.services.payments.refunds import (
     cancel_enrollment,
-    checkouts_given_up,
+    left_by_cancelled_class,
     refund_by_staff,
     refund_session,
     run_refunds,
@@ -27,9 +27,9 @@ from app.services.payments.webhooks import apply_event
 
 __all__ = [
     "InvalidPromoCode", "PaymentFilter", "PaymentSettings", "Provider", "apply_event",
-    "cancel_enrollment", "checkouts_given_up", "create_promo_code", "enroll", "list_payments",
-    "list_promo_codes", "my_enrollment", "open_checkout", "payments_csv", "provider_from",
-    "receipt_attachments", "receipt_pdf", "recent_stray_charges", "record_payment",
-    "refund_by_staff", "refund_session", "release_lapsed_holds", "revenue_by_course_month",
-    "run_refunds", "settings_from", "sweep",
+    "cancel_enrollment", "create_promo_code", "enroll", "left_by_cancelled_class",
+    "list_payments", "list_promo_codes", "my_enrollment", "open_checkout", "payments_csv",
+    "provider_from", "receipt_attachments", "receipt_pdf", "recent_stray_charges",
+    "record_payment", "refund_by_staff", "refund_session", "release_lapsed_holds",
+    "revenue_by_course_month", "run_refunds", "settings_from", "sweep",
 ]

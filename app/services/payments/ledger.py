@@ -38,6 +38,12 @@ def record_payment(session: Session, actor: User, enrollment_id: int, status: st
     enrollment = session.get(Enrollment, enrollment_id) if 0 < enrollment_id < 2**31 else None
     if enrollment is None:
         raise NotFound("No enrollment has this id.")
+    # The class's row first, as a webhook paying this seat locks it: one of the two waits, and
+    # then reads what the other wrote (else both see "pending" and one overwrites the other).
+    enrollment_service.locked_class_session(session, enrollment.session_id)
+    session.refresh(enrollment)
+    if enrollment.payment is not None:
+        session.refresh(enrollment.payment)
     if enrollment.status not in ("enrolled", holds.HELD, "passed", "failed", "no_show"):
         raise Conflict(f"This enrollment is {enrollment.status}; only a seat can be paid for.")
     payment = enrollment.payment or _payment_for(session, enrollment, settings, now)

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.database import one_transaction
 from app.models import ClassSession, Enrollment, Payment, User
@@ -78,7 +78,8 @@ def _settle_given_up(session: Session, actor: User | None, payment: Payment, now
     """A place given up: a hold's payment expires; a paid one is refunded when `refund`; a
     promo code's use comes back when the place neither keeps a seat nor kept the money (a
     waitlist place never took one)."""
-    gives_back = had_seat and payment.status in ("pending", "unpaid", "not_required")
+    gives_back = had_seat and payment.status in ("pending", "unpaid", "not_required",
+                                                 "waived", "refunded")
     if payment.status == "pending":
         payment.status, payment.updated_at = "expired", now
     elif payment.status == "paid" and refund:
@@ -104,35 +105,47 @@ def cancel_enrollment(session: Session, actor: User, enrollment_id: int, now: da
     return enrollment
 
 
+GIVEN_UP_WITH_THE_CLASS = ("enrolled", holds.HELD, "waitlisted")
+
+
 def refunded_when_cancelled(enrollment: Enrollment) -> bool:
     """Whether the center cancelling the class refunds this place's payment: every payment
-    still kept, a late cancellation's too (the class it paid for will not happen)."""
+    kept by a place the class takes away, and a late cancellation's (the class it paid for will
+    not happen); not a place with an outcome recorded."""
     payment = enrollment.payment
-    return payment is not None and payment.status == "paid" and payment.refund_requested_at is None
+    return (payment is not None and payment.status == "paid"
+            and payment.refund_requested_at is None
+            and enrollment.status in (*GIVEN_UP_WITH_THE_CLASS, "cancelled"))
 
 
 def refund_session(session: Session, class_session: ClassSession, now: datetime) -> None:
     """The center cancelled the class: every paid enrollment is refunded in full, every hold's
     payment expires, promo uses come back (inside the cancelling transaction, before its
-    enrollments are cancelled)."""
+    enrollments are cancelled; the class's row is locked, so the rows read here are current)."""
     places = session.scalars(select(Enrollment).where(
-        Enrollment.session_id == class_session.id,
-        Enrollment.status.in_(("enrolled", holds.HELD, "waitlisted", "cancelled"))))
+        Enrollment.session_id == class_session.id).options(selectinload(Enrollment.payment))
+        .execution_options(populate_existing=True))
     for enrollment in places.all():
-        if enrollment.payment is None or (enrollment.status == "cancelled"
-                                          and not refunded_when_cancelled(enrollment)):
-            continue
-        _settle_given_up(session, None, enrollment.payment, now, refund=True,
-                         had_seat=enrollment.status != "waitlisted")
+        if enrollment.status in GIVEN_UP_WITH_THE_CLASS and enrollment.payment is not None:
+            _settle_given_up(session, None, enrollment.payment, now, refund=True,
+                             had_seat=enrollment.status != "waitlisted")
+        elif refunded_when_cancelled(enrollment):  # cancelled late: its seat is long gone
+            _settle_given_up(session, None, enrollment.payment, now, refund=True,
+                             had_seat=False)
 
 
 @one_transaction
-def checkouts_given_up(session: Session, class_session_id: int) -> list[str]:
-    """The Checkouts of a cancelled class's holds, to be stopped at Stripe after the commit."""
-    return list(session.scalars(select(Payment.checkout_session_id).join(Payment.enrollment)
-                                .where(Enrollment.session_id == class_session_id,
-                                       Payment.status == "expired",
-                                       Payment.checkout_session_id.is_not(None))))
+def left_by_cancelled_class(session: Session, class_session_id: int) -> tuple[list[str], list[int]]:
+    """What a cancelled class leaves for after the commit: its holds' Checkouts to stop at
+    Stripe, and its payments whose refund is owed there."""
+    of_class = select(Payment).join(Payment.enrollment).where(
+        Enrollment.session_id == class_session_id)
+    checkouts = session.scalars(of_class.where(
+        Payment.status == "expired", Payment.checkout_session_id.is_not(None)))
+    owed = session.scalars(of_class.where(
+        Payment.status == "paid", Payment.method == "stripe",
+        Payment.refund_requested_at.is_not(None)))
+    return [p.checkout_session_id for p in checkouts], [p.id for p in owed]
 
 
 @one_transaction
@@ -175,8 +188,9 @@ def _refunds_due(session: Session, payment_ids: list[int] | None) -> list[tuple[
 
 @one_transaction
 def _record_refund(session: Session, payment_id: int, reference: str, now: datetime) -> int:
-    payment = session.get(Payment, payment_id)
-    if payment.status != "paid":
+    enrollment_service.take_write_lock(session)
+    payment = session.get(Payment, payment_id, with_for_update=True, populate_existing=True)
+    if payment.status != "paid":  # a concurrent sweep recorded it first
         return 0
     _record_refunded(session, payment, reference, now)
     return 1

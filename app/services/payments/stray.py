@@ -15,15 +15,17 @@ from app.database import one_transaction
 from app.models import Enrollment, StrayCharge
 from app.services import audit, notifications
 from app.services import enrollment as enrollment_service
+from app.services.enrollment import holds
 from app.services.errors import PaymentUnavailable
 from app.services.payments.providers import Provider
 
 log = logging.getLogger(__name__)
 
 
-def record_stray(session: Session, enrollment: Enrollment, checkout: dict, intent: str,
+def record_stray(session: Session, enrollment: Enrollment, checkout: dict, intent: str | None,
                  reason: str, now: datetime) -> bool:
-    """Note a charge to give back (no commit); False when this intent is already noted."""
+    """Note a charge to give back (no commit); False when this intent is already noted, or
+    there is none (a Checkout that took no money has nothing to refund)."""
     amount = checkout.get("amount_total")
     if not intent or not isinstance(amount, int) or amount <= 0 or session.scalar(
             select(StrayCharge.id).where(StrayCharge.payment_intent == intent[:255])):
@@ -62,8 +64,9 @@ def _due(session: Session) -> list[tuple[int, str, int]]:
 
 @one_transaction
 def _record_refund(session: Session, charge_id: int, reference: str, now: datetime) -> int:
-    charge = session.get(StrayCharge, charge_id)
-    if charge.refunded_at is not None:
+    enrollment_service.take_write_lock(session)
+    charge = session.get(StrayCharge, charge_id, with_for_update=True, populate_existing=True)
+    if charge.refunded_at is not None:  # a concurrent sweep recorded it first
         return 0
     charge.refunded_at, charge.refund_reference = now, reference
     audit.record(session, None, "payment.stray_refunded", "enrollment", charge.enrollment_id,
@@ -74,7 +77,9 @@ def _record_refund(session: Session, charge_id: int, reference: str, now: dateti
         event_key=f"stray_charge_refunded:{charge.id}",
         context=enrollment_service.mail_context(enrollment) | {
             "amount_cents": charge.amount_cents, "currency": charge.currency,
-            "reason": charge.reason, "learner_name": enrollment.learner.full_name},
+            "reason": charge.reason, "learner_name": enrollment.learner.full_name,
+            # a wrong amount's seat, still held, can be paid again (a new Checkout is offered)
+            "may_pay_again": enrollment.status == holds.HELD and enrollment.hold_expires_at > now},
         subject=("enrollment", enrollment.id))
     return 1
 

@@ -67,10 +67,9 @@ def _outcome(session: Session, kind: str, checkout: dict, now: datetime) -> str:
     enrollment = _enrollment_of(session, checkout)
     if enrollment is None:
         return "unknown_enrollment"
-    class_session = session.scalar(
-        select(ClassSession).where(ClassSession.id == enrollment.session_id)
-        .with_for_update(of=ClassSession).execution_options(populate_existing=True))
-    session.refresh(enrollment)
+    class_session = enrollment_service.locked_class_session(session, enrollment.session_id)
+    session.refresh(enrollment)  # and its payment: staff may have settled it meanwhile
+    session.refresh(enrollment.payment)
     if kind in NOT_PAID:
         return _expired(session, enrollment, class_session, checkout, now)
     return _completed(session, enrollment, class_session, checkout, now)
@@ -97,11 +96,12 @@ def _completed(session: Session, enrollment: Enrollment, class_session: ClassSes
         return "not_paid"
     if (checkout.get("amount_total") != payment.amount_cents
             or str(checkout.get("currency") or "").lower() != payment.currency):
-        return _wrong_amount(session, enrollment, checkout, intent, now)
+        return _wrong_amount(session, enrollment, checkout, now)
     if payment.status not in ("pending", "expired", "unpaid"):
         if payment.reference == intent[:255]:  # this very payment, announced again
             return "already_settled"
-        record_stray(session, enrollment, checkout, intent, "already_settled", now)
+        record_stray(session, enrollment, checkout, checkout.get("payment_intent"),
+                     "already_settled", now)
         return "already_settled_refunded"
     if enrollment.status == holds.HELD or enrollment.status == "enrolled":
         _mark_paid(session, enrollment, intent, now)
@@ -115,7 +115,7 @@ def _completed(session: Session, enrollment: Enrollment, class_session: ClassSes
     return "paid_late_refunded"
 
 
-def _wrong_amount(session: Session, enrollment: Enrollment, checkout: dict, intent: str,
+def _wrong_amount(session: Session, enrollment: Enrollment, checkout: dict,
                   now: datetime) -> str:
     """Not the amount due: the money goes back; a hold still running gets a new Checkout."""
     payment = enrollment.payment
@@ -125,7 +125,8 @@ def _wrong_amount(session: Session, enrollment: Enrollment, checkout: dict, inte
     audit.record(session, None, "payment.amount_mismatch", "enrollment", enrollment.id,
                  paid=checkout.get("amount_total"), currency=checkout.get("currency"),
                  due=payment.amount_cents)
-    record_stray(session, enrollment, checkout, intent, "amount_mismatch", now)
+    record_stray(session, enrollment, checkout, checkout.get("payment_intent"),
+                 "amount_mismatch", now)
     if payment.status == "pending" and payment.checkout_session_id == checkout.get("id"):
         payment.checkout_session_id = payment.checkout_url = payment.checkout_expires_at = None
     return "amount_mismatch_refunded"
@@ -147,6 +148,7 @@ def _seat_again(session: Session, enrollment: Enrollment, class_session: ClassSe
     if not enrollment_service.claim_seat(session, class_session.id):
         return False
     enrollment.status, enrollment.cancelled_at, enrollment.updated_at = "enrolled", None, now
+    holds.count_promoted_promo_use(session, enrollment)  # the lapse gave its use back
     return True
 
 

@@ -174,7 +174,7 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
     if len(reason) > 500:
         raise Invalid.field("reason", "Must be at most 500 characters.")
     enrollment.take_write_lock(session)
-    session.refresh(class_session)
+    session.refresh(class_session, with_for_update=True)  # as every payment and seat change
     if class_session.status == "cancelled":
         return class_session
     if class_session.status != "scheduled" or class_session.finalised_at is not None:
@@ -251,6 +251,7 @@ def transfer_enrollment(session: Session, actor: User, enrollment_id: int, targe
                      created_at=now, updated_at=now)
     session.add(new)
     session.flush()
+    enrollment.carry_over(session, old, new)
     new.learner, new.session = old.learner, target
     context = enrollment.mail_context(new) | {
         "learner_name": old.learner.full_name, "status": status,
