@@ -174,7 +174,7 @@ def cancel_session(session: Session, actor: User, class_session: ClassSession, r
     if len(reason) > 500:
         raise Invalid.field("reason", "Must be at most 500 characters.")
     enrollment.take_write_lock(session)
-    session.refresh(class_session, with_for_update=True)  # as every payment and seat change
+    enrollment.locked_class_session(session, class_session.id)  # as payments and seats do
     if class_session.status == "cancelled":
         return class_session
     if class_session.status != "scheduled" or class_session.finalised_at is not None:
