@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -128,6 +128,18 @@ class StripeProvider:
             raise PaymentUnavailable(
                 N_("The payment service did not accept the request; try again in a moment.")
             ) from error
+
+
+def refund_each(provider: Provider, due: list[tuple[int, str, int]], what: str,
+                key_of: Callable[[int, str], str]) -> Iterator[tuple[int, str]]:
+    """Refund each (row id, payment intent, amount) at the provider, keyed by `key_of(row id,
+    intent)` so a repeat gets the first refund back; yields (row id, refund reference) for each
+    made. A refusal is logged and left for the next sweep. Call outside any transaction."""
+    for row_id, intent, amount in due:
+        try:
+            yield row_id, provider.refund(intent, amount, key_of(row_id, intent))
+        except PaymentUnavailable as error:
+            log.warning("refund of %s %s waits for the next sweep: %s", what, row_id, error)
 
 
 def provider_from(config: Mapping) -> Provider:

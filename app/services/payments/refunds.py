@@ -16,8 +16,8 @@ from app.models import ClassSession, Enrollment, Payment, User
 from app.services import audit, blended, notifications
 from app.services import enrollment as enrollment_service
 from app.services.enrollment import holds
-from app.services.errors import Conflict, NotFound, PaymentUnavailable
-from app.services.payments.providers import Provider
+from app.services.errors import Conflict, NotFound
+from app.services.payments.providers import Provider, refund_each
 from app.services.payments.settings import PaymentSettings
 from app.services.payments.stray import run_stray_refunds
 
@@ -166,14 +166,10 @@ def run_refunds(session: Session, provider: Provider, now: datetime,
     keyed per payment, so a repeat returns the first refund), and, unless some payments are
     named, the refunds of stray charges. Answers how many were recorded."""
     done = 0 if payment_ids is not None else run_stray_refunds(session, provider, now)
-    for payment_id, intent, amount in _refunds_due(session, payment_ids):
-        try:
-            reference = provider.refund(intent, amount, f"refund-{payment_id}")
-        except PaymentUnavailable as error:
-            log.warning("refund of payment %s waits for the next sweep: %s", payment_id, error)
-            continue
-        done += _record_refund(session, payment_id, reference, now)
-    return done
+    made = refund_each(provider, _refunds_due(session, payment_ids), "payment",
+                       lambda payment_id, _intent: f"refund-{payment_id}")
+    return done + sum(_record_refund(session, payment_id, reference, now)
+                      for payment_id, reference in made)
 
 
 @one_transaction

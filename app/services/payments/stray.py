@@ -16,8 +16,7 @@ from app.models import Enrollment, StrayCharge
 from app.services import audit, notifications
 from app.services import enrollment as enrollment_service
 from app.services.enrollment import holds
-from app.services.errors import PaymentUnavailable
-from app.services.payments.providers import Provider
+from app.services.payments.providers import Provider, refund_each
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +43,10 @@ def record_stray(session: Session, enrollment: Enrollment, checkout: dict, inten
 def run_stray_refunds(session: Session, provider: Provider, now: datetime) -> int:
     """Refund every stray charge not yet refunded (outside any transaction; keyed per intent,
     so a repeat gets the first refund back). Answers how many were recorded."""
-    done = 0
-    for charge_id, intent, amount in _due(session):
-        try:
-            reference = provider.refund(intent, amount, f"stray-{intent}")
-        except PaymentUnavailable as error:
-            log.warning("refund of stray charge %s waits for the next sweep: %s", intent, error)
-            continue
-        done += _record_refund(session, charge_id, reference, now)
-    return done
+    made = refund_each(provider, _due(session), "stray charge",
+                       lambda _charge_id, intent: f"stray-{intent}")
+    return sum(_record_refund(session, charge_id, reference, now)
+               for charge_id, reference in made)
 
 
 @one_transaction
