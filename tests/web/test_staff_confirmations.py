@@ -271,3 +271,13 @@ def test_the_buttons_that_lead_to_a_confirmation_end_with_an_ellipsis(db, login)
     assert 'value="Cancel this session…"' in session_page and ">Transfer…</button>" in session_page
     assert "Deactivate account…" in client.get(f"/admin/users/{seat.learner_id}").get_data(as_text=True)
     assert ">Deactivate…</button>" in client.get("/admin/courses").get_data(as_text=True)
+
+
+def test_a_paid_learners_transfer_says_the_payment_goes_with_them(db, login):
+    source = factories.ClassSessionFactory(course=factories.CourseFactory(price_cents=8500))
+    target = factories.ClassSessionFactory(course=source.course,
+                                           starts_at=source.starts_at + timedelta(days=7))
+    seat = paid_seat(source, factories.learner(full_name="Pat Paid"))
+    client = login(factories.admin())
+    asks(client.post(f"/admin/enrollments/{seat.id}/transfer", data={"target": target.id}),
+         "What they paid (or their employer's voucher) pays for the new place")

@@ -68,6 +68,10 @@ def confirm_transfer(old: Enrollment, target: ClassSession):
     else:
         leaves = _("They give up their place on this class's waitlist (number %(position)s).",
                    position=enrollment.waitlist_position(db.session, old))
-    return ask_to_confirm(_("Move %(name)s to another class?", name=name), [moves, arrives, leaves],
+    lines = [moves, arrives, leaves]
+    if old.payment is not None and old.payment.status in ("paid", "covered", "waived"):
+        lines.append(_("What they paid (or their employer's voucher) pays for the new place; "
+                       "nothing is refunded or charged."))
+    return ask_to_confirm(_("Move %(name)s to another class?", name=name), lines,
                           _("Move %(name)s", name=name),
                           url_for("admin.session_page", class_id=source.id))
